@@ -1,0 +1,2 @@
+// Placeholder; replaced by the database setup.
+export default function setup() {}
