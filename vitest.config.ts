@@ -2,6 +2,17 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
+const postgresUrl = process.env.TEST_DATABASE_URL;
+
+if (process.env.CI && !postgresUrl) {
+  // CI must prove the integration tests on a real PostgreSQL server too.
+  throw new Error('CI=true but TEST_DATABASE_URL is not set: the PostgreSQL integration run cannot be skipped.');
+}
+if (!postgresUrl) {
+  console.warn('\n[formwarden] TEST_DATABASE_URL is not set: integration tests run on PGlite only.\n');
+}
+
+const integration = ['test/integration/**/*.test.ts'];
 
 export default defineConfig({
   resolve: {
@@ -13,12 +24,18 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['lib/**/*.test.ts', 'test/**/*.test.ts', 'cli/**/*.test.ts', 'components/**/*.test.ts'],
-    exclude: ['test/e2e/**', 'node_modules/**'],
-    globalSetup: ['test/helpers/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    fileParallelism: true,
     maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['lib/**/*.test.ts', 'test/*.test.ts', 'cli/**/*.test.ts', 'components/**/*.test.ts'] },
+      },
+      { extends: true, test: { name: 'pglite', include: integration, env: { FW_TEST_DB: 'pglite' } } },
+      ...(postgresUrl
+        ? [{ extends: true, test: { name: 'postgres', include: integration, env: { FW_TEST_DB: 'postgres', TEST_DATABASE_URL: postgresUrl } } }]
+        : []),
+    ],
   },
 });

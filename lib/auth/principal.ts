@@ -1,0 +1,105 @@
+/**
+ * Who is calling, as the server sees them for one request. Resolved inside
+ * the request's transaction, so a revoked session or a disabled user is
+ * refused at their very next request.
+ */
+import 'server-only';
+import { createHash } from 'node:crypto';
+import { sql, type Transaction } from 'kysely';
+import type { DB } from '@/lib/db/schema';
+import type { Locale } from '@/lib/i18n';
+
+export type Credential =
+  | { type: 'session'; sessionId: string }
+  | { type: 'token'; token: string }
+  | { type: 'anonymous' }
+  /** Migrations, seeds, CLI and tests only; never built from a request. */
+  | { type: 'unsafe-system'; userId: string };
+
+/** What the transport layer knows about a request. */
+export interface Caller {
+  credential: Credential;
+  ip: string;
+  userAgent?: string;
+  locale: Locale;
+}
+
+export interface Principal {
+  userId: string;
+  email: string;
+  name: string;
+  isAdmin: boolean;
+  departmentId: string | null;
+  groupIds: string[];
+  locale: Locale;
+  via: 'session' | 'token' | 'system';
+  sessionId?: string;
+  tokenId?: string;
+  ip: string;
+}
+
+export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface PrincipalRow {
+  id: string;
+  email: string;
+  name: string;
+  is_admin: boolean;
+  department_id: string | null;
+  locale: string;
+  group_ids: string[] | string;
+  credential_id: string;
+}
+
+/**
+ * One round trip: checks the credential, loads the user and their groups,
+ * and sets `app.user_id` for the transaction (row-level security reads it).
+ */
+export async function resolvePrincipal(trx: Transaction<DB>, caller: Caller): Promise<Principal | null> {
+  const c = caller.credential;
+  let row: PrincipalRow | undefined;
+  const groups = sql`coalesce((select json_agg(gm.group_id) from group_members gm where gm.user_id = u.id), '[]'::json)`;
+  if (c.type === 'session') {
+    if (!UUID.test(c.sessionId)) return null;
+    row = (
+      await sql<PrincipalRow>`
+        select u.id, u.email, u.name, u.is_admin, u.department_id, u.locale, ${groups} as group_ids,
+               s.id as credential_id, set_config('app.user_id', u.id::text, true) as _uid
+        from sessions s join users u on u.id = s.user_id
+        where s.id = ${c.sessionId} and s.revoked_at is null and s.expires_at > now() and u.status = 'active'`.execute(trx)
+    ).rows[0];
+  } else if (c.type === 'token') {
+    row = (
+      await sql<PrincipalRow>`
+        select u.id, u.email, u.name, u.is_admin, u.department_id, u.locale, ${groups} as group_ids,
+               t.id as credential_id, set_config('app.user_id', u.id::text, true) as _uid
+        from api_tokens t join users u on u.id = t.user_id
+        where t.token_hash = ${hashToken(c.token)} and t.revoked_at is null and u.status = 'active'`.execute(trx)
+    ).rows[0];
+  } else if (c.type === 'unsafe-system') {
+    if (!UUID.test(c.userId)) return null;
+    row = (
+      await sql<PrincipalRow>`
+        select u.id, u.email, u.name, u.is_admin, u.department_id, u.locale, ${groups} as group_ids,
+               u.id as credential_id, set_config('app.user_id', u.id::text, true) as _uid
+        from users u where u.id = ${c.userId} and u.status = 'active'`.execute(trx)
+    ).rows[0];
+  }
+  if (!row) return null;
+  const groupIds = typeof row.group_ids === 'string' ? (JSON.parse(row.group_ids) as string[]) : row.group_ids;
+  return {
+    userId: row.id,
+    email: row.email,
+    name: row.name,
+    isAdmin: row.is_admin,
+    departmentId: row.department_id,
+    groupIds,
+    locale: caller.locale,
+    via: c.type === 'session' ? 'session' : c.type === 'token' ? 'token' : 'system',
+    sessionId: c.type === 'session' ? row.credential_id : undefined,
+    tokenId: c.type === 'token' ? row.credential_id : undefined,
+    ip: caller.ip,
+  };
+}

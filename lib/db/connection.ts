@@ -1,0 +1,82 @@
+/**
+ * The database: a PostgreSQL server through `pg` when DATABASE_URL is set,
+ * otherwise embedded PGlite in the data folder. Same SQL on both.
+ */
+import 'server-only';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import { env } from '@/lib/env';
+import { lockDataDir } from './data-dir-lock';
+import { migrateToLatest } from './migrate';
+import type { DB } from './schema';
+
+export type Database = Kysely<DB>;
+
+export type DatabaseConfig =
+  | { kind: 'postgres'; url: string; poolSize?: number }
+  | { kind: 'pglite'; dataDir: string }
+  | { kind: 'memory' };
+
+export async function openDatabase(config: DatabaseConfig, options: { migrate?: boolean } = {}): Promise<Database> {
+  let db: Database;
+  if (config.kind === 'postgres') {
+    const pg = await import('pg');
+    const Pool = pg.default?.Pool ?? pg.Pool;
+    const pool = new Pool({ connectionString: config.url, max: config.poolSize ?? 10 });
+    db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  } else {
+    const { PGlite } = await import('@electric-sql/pglite');
+    let release = () => {};
+    let dataUrl = 'memory://';
+    if (config.kind === 'pglite') {
+      mkdirSync(config.dataDir, { recursive: true }); // PGlite does not create parents
+      release = lockDataDir(config.dataDir);
+      dataUrl = path.join(config.dataDir, 'pglite');
+    }
+    let pglite;
+    try {
+      pglite = await PGlite.create(dataUrl);
+    } catch (e) {
+      release();
+      throw e;
+    }
+    db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
+    const destroy = db.destroy.bind(db);
+    db.destroy = async () => {
+      await destroy();
+      release();
+    };
+  }
+  if (options.migrate !== false) await migrateToLatest(db);
+  return db;
+}
+
+export function configFromEnv(): DatabaseConfig {
+  const e = env();
+  return e.databaseUrl ? { kind: 'postgres', url: e.databaseUrl } : { kind: 'pglite', dataDir: e.dataDir };
+}
+
+// Kept on globalThis so Next's dev reloads reuse the one open database
+// instead of tripping over their own lock.
+const holder = globalThis as unknown as { __fwDb?: Promise<Database> };
+
+/** The process's database, opened (and migrated) on first use. */
+export function getDb(): Promise<Database> {
+  holder.__fwDb ??= openDatabase(configFromEnv()).catch((e) => {
+    holder.__fwDb = undefined;
+    throw e;
+  });
+  return holder.__fwDb;
+}
+
+/** Tests and the CLI choose their database explicitly. */
+export function useDatabase(db: Database): void {
+  holder.__fwDb = Promise.resolve(db);
+}
+
+export async function closeDb(): Promise<void> {
+  const p = holder.__fwDb;
+  holder.__fwDb = undefined;
+  if (p) await (await p).destroy();
+}

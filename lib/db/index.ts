@@ -1,0 +1,5 @@
+import 'server-only';
+export { getDb, openDatabase, useDatabase, closeDb, configFromEnv, type Database, type DatabaseConfig } from './connection';
+export { migrateToLatest } from './migrate';
+export { DataDirLockedError } from './data-dir-lock';
+export type * from './schema';

@@ -1,0 +1,146 @@
+/** Table types for Kysely. Column names stay snake_case, as in SQL. */
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type Json<T> = ColumnType<T, string | T, string | T>;
+
+export interface DepartmentsTable {
+  id: Generated<string>;
+  name: string;
+  parent_id: string | null;
+  sort: Generated<number>;
+  created_at: Generated<Date>;
+}
+
+export interface UsersTable {
+  id: Generated<string>;
+  email: string;
+  name: string;
+  password_hash: string;
+  is_admin: Generated<boolean>;
+  status: Generated<'active' | 'disabled'>;
+  department_id: string | null;
+  locale: Generated<string>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface GroupsTable {
+  id: Generated<string>;
+  name: string;
+  description: Generated<string>;
+  created_at: Generated<Date>;
+}
+
+export interface GroupMembersTable {
+  group_id: string;
+  user_id: string;
+}
+
+export interface FormsTable {
+  id: Generated<string>;
+  name: string;
+  description: Generated<string>;
+  /** The definition being edited in the builder; published copies live in form_versions. */
+  draft: Json<unknown>;
+  published_version: Generated<number>;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  archived_at: NullableTimestamp;
+}
+
+export interface FormVersionsTable {
+  form_id: string;
+  version: number;
+  schema: Json<unknown>;
+  published_by: string | null;
+  published_at: Generated<Date>;
+}
+
+export interface GrantsTable {
+  form_id: string;
+  group_id: string;
+  grant: Json<unknown>;
+  updated_by: string | null;
+  updated_at: Generated<Date>;
+}
+
+export interface RecordsTable {
+  id: Generated<string>;
+  form_id: string;
+  form_version: number;
+  values: Json<Record<string, unknown>>;
+  owner_id: string;
+  department_id: string | null;
+  version: Generated<number>;
+  created_by: string;
+  created_at: Generated<Date>;
+  updated_by: string | null;
+  updated_at: Generated<Date>;
+  deleted_at: NullableTimestamp;
+  deleted_by: string | null;
+}
+
+export interface SessionsTable {
+  id: Generated<string>;
+  user_id: string;
+  created_at: Generated<Date>;
+  expires_at: Timestamp;
+  revoked_at: NullableTimestamp;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface ApiTokensTable {
+  id: Generated<string>;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  token_prefix: string;
+  created_at: Generated<Date>;
+  last_used_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+}
+
+export interface AuditEventsTable {
+  id: Generated<string>;
+  at: Generated<Date>;
+  actor_id: string | null;
+  actor_label: string | null;
+  ip: string | null;
+  action: string;
+  outcome: string;
+  resource_type: string | null;
+  resource_id: string | null;
+  form_id: string | null;
+  record_ids: Json<string[]> | null;
+  fields: Json<string[]> | null;
+  details: Json<Record<string, unknown>> | null;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: Json<unknown>;
+}
+
+export interface DB {
+  departments: DepartmentsTable;
+  users: UsersTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
+  forms: FormsTable;
+  form_versions: FormVersionsTable;
+  grants: GrantsTable;
+  records: RecordsTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  audit_events: AuditEventsTable;
+  settings: SettingsTable;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type RecordRow = Selectable<RecordsTable>;
+export type NewRecord = Insertable<RecordsTable>;
+export type RecordUpdate = Updateable<RecordsTable>;

@@ -1,0 +1,58 @@
+/** First run: while no user exists, anyone reaching the app may create the first admin. */
+import 'server-only';
+import { sql } from 'kysely';
+import { defineOperation } from '@/lib/operation';
+import { AppError } from '@/lib/errors';
+import { say } from '@/lib/i18n';
+import { unsafeSeedExample } from '@/lib/examples/seed';
+import { insertUser } from './operations';
+
+export const getSetupStatus = defineOperation<Record<string, never>, { needsSetup: boolean }>({
+  name: 'setup.status',
+  permission: 'public',
+  readOnly: true,
+  audit: false,
+  input: { type: 'object', additionalProperties: false },
+  async run(ctx) {
+    const any = await ctx.db.selectFrom('users').select('id').limit(1).executeTakeFirst();
+    return { needsSetup: !any };
+  },
+});
+
+export const createFirstAdmin = defineOperation<
+  { email: string; name: string; password: string; loadExample: boolean },
+  { userId: string; exampleUsers: { email: string; name: string }[] }
+>({
+  name: 'setup.createFirstAdmin',
+  permission: 'public',
+  input: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['email', 'name', 'password', 'loadExample'],
+    properties: {
+      email: { type: 'string', format: 'email', maxLength: 254 },
+      name: { type: 'string', minLength: 1, maxLength: 100 },
+      password: { type: 'string', maxLength: 200 },
+      loadExample: { type: 'boolean' },
+    },
+  },
+  async run(ctx, input) {
+    // Serialise concurrent first visits: exactly one becomes the admin.
+    await sql`select pg_advisory_xact_lock(7301)`.execute(ctx.db);
+    const any = await ctx.db.selectFrom('users').select('id').limit(1).executeTakeFirst();
+    if (any) throw new AppError('setup_required', say(ctx.locale, { zh: '系统已初始化', en: 'Setup is already done' }));
+    const userId = await insertUser(ctx, { ...input, isAdmin: true });
+    const example = input.loadExample
+      ? await unsafeSeedExample(ctx.db, { password: input.password, createdBy: userId })
+      : undefined;
+    ctx.audit({
+      action: 'setup.createFirstAdmin',
+      actorId: userId,
+      actorLabel: input.email.trim().toLowerCase(),
+      resourceType: 'user',
+      resourceId: userId,
+      details: { loadExample: input.loadExample, exampleRecords: example?.records ?? 0 },
+    });
+    return { userId, exampleUsers: example?.users ?? [] };
+  },
+});

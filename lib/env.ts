@@ -1,0 +1,89 @@
+/**
+ * Configuration, parsed and validated once. Nothing else reads `process.env`:
+ * a bad deployment fails at start (next.config.ts imports this) with a clear
+ * message instead of at the first request.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+
+export interface Env {
+  /** PostgreSQL server URL; when absent the embedded PGlite database in `dataDir` is used. */
+  databaseUrl: string | undefined;
+  /** Folder of the embedded database and generated secrets. */
+  dataDir: string;
+  /** Public base URL of the app (sign-in callbacks). */
+  appUrl: string;
+  nodeEnv: 'development' | 'production' | 'test';
+  /** Behind a reverse proxy, trust X-Forwarded-For for the client IP. */
+  trustProxy: boolean;
+  /** Session lifetime in seconds. */
+  sessionMaxAge: number;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(`Formwarden configuration error: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function parseEnv(source: NodeJS.ProcessEnv): Env {
+  const problems: string[] = [];
+  const databaseUrl = source.DATABASE_URL?.trim() || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push(`DATABASE_URL must start with postgres:// or postgresql:// (got "${databaseUrl.split('://')[0]}://…")`);
+  }
+  const dataDir = path.resolve(source.FW_DATA_DIR?.trim() || '.data');
+  const appUrl = source.NEXTAUTH_URL?.trim() || source.APP_URL?.trim() || `http://localhost:${source.PORT || 3000}`;
+  try {
+    new URL(appUrl);
+  } catch {
+    problems.push(`NEXTAUTH_URL/APP_URL is not a URL: "${appUrl}"`);
+  }
+  const nodeEnvRaw = source.NODE_ENV ?? 'development';
+  const nodeEnv = (['development', 'production', 'test'] as const).find((v) => v === nodeEnvRaw) ?? 'development';
+  const trustProxyRaw = (source.FW_TRUST_PROXY ?? 'false').toLowerCase();
+  if (!['true', 'false', '1', '0'].includes(trustProxyRaw)) problems.push(`FW_TRUST_PROXY must be true or false (got "${trustProxyRaw}")`);
+  const sessionMaxAge = Number(source.FW_SESSION_MAX_AGE ?? 8 * 3600);
+  if (!Number.isInteger(sessionMaxAge) || sessionMaxAge < 60) problems.push('FW_SESSION_MAX_AGE must be a whole number of seconds ≥ 60');
+  if (source.NEXTAUTH_SECRET !== undefined && source.NEXTAUTH_SECRET.length < 32) {
+    problems.push('NEXTAUTH_SECRET must be at least 32 characters');
+  }
+  if (problems.length) throw new ConfigError(problems.join('; '));
+  return {
+    databaseUrl,
+    dataDir,
+    appUrl,
+    nodeEnv,
+    trustProxy: trustProxyRaw === 'true' || trustProxyRaw === '1',
+    sessionMaxAge,
+  };
+}
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** For tests of the parser itself. */
+export const parseEnvForTest = parseEnv;
+
+/**
+ * The sign-in secret: NEXTAUTH_SECRET when set, otherwise one generated once
+ * into the data folder, so the quick start needs no setup and sessions survive
+ * restarts. Without any secret next-auth answers 500 on every page.
+ */
+export function authSecret(): string {
+  const fromEnv = process.env.NEXTAUTH_SECRET;
+  if (fromEnv) return fromEnv;
+  const file = path.join(env().dataDir, 'auth-secret');
+  if (!existsSync(file)) {
+    mkdirSync(env().dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
+    console.warn(`[formwarden] NEXTAUTH_SECRET is not set: generated one into ${file}. Set it in production.`);
+  }
+  return readFileSync(file, 'utf8').trim();
+}

@@ -1,0 +1,49 @@
+/**
+ * One error type for the whole domain. Codes map to HTTP statuses; messages
+ * are safe to show (never contain stored values); `details` carries field
+ * errors for forms.
+ */
+export type ErrorCode =
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'invalid_input'
+  | 'conflict'
+  | 'locked'
+  | 'rate_limited'
+  | 'setup_required'
+  | 'internal';
+
+export const httpStatusOf: Record<ErrorCode, number> = {
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  invalid_input: 422,
+  conflict: 409,
+  locked: 423,
+  rate_limited: 429,
+  setup_required: 409,
+  internal: 500,
+};
+
+export interface AppErrorDetails {
+  /** Field key -> message in the caller's language. */
+  fields?: Record<string, string>;
+  [key: string]: unknown;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: AppErrorDetails | undefined;
+  constructor(code: ErrorCode, message: string, details?: AppErrorDetails) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.details = details;
+  }
+  get status(): number {
+    return httpStatusOf[this.code];
+  }
+}
+
+export const isAppError = (e: unknown): e is AppError => e instanceof AppError;

@@ -1,0 +1,108 @@
+/** The REST API v1 described as OpenAPI 3.1, served at /api/v1/openapi.json. */
+import 'server-only';
+import { defineOperation } from '@/lib/operation';
+
+const problem = { $ref: '#/components/responses/Problem' };
+const id = (name: string, description: string) => ({ name, in: 'path', required: true, description, schema: { type: 'string', format: 'uuid' } });
+
+export const openApiDocument = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Formwarden API',
+    version: '1.0.0',
+    description:
+      'Records of the forms you may use, under the same permissions as the web app. Authenticate with a personal API token ' +
+      '(个人 API 令牌) as `Authorization: Bearer fw_…`. A record outside your rights is 404. Errors are application/problem+json; ' +
+      'send `Accept-Language: en` for English messages (default 简体中文).',
+  },
+  servers: [{ url: '/api/v1' }],
+  security: [{ bearer: [] }],
+  paths: {
+    '/forms': {
+      get: {
+        summary: 'Forms you may use',
+        responses: { '200': { description: 'Forms with their published JSON Schema', content: { 'application/json': { schema: { type: 'object', properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Form' } } } } } } }, '401': problem },
+      },
+    },
+    '/forms/{formId}/records': {
+      parameters: [id('formId', 'Form id')],
+      get: {
+        summary: 'List records in your scope',
+        parameters: [
+          { name: 'page', in: 'query', schema: { type: 'integer', minimum: 1, default: 1 } },
+          { name: 'pageSize', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 20 } },
+          { name: 'sort', in: 'query', schema: { type: 'string', default: 'createdAt' }, description: 'createdAt, updatedAt or a field key' },
+          { name: 'order', in: 'query', schema: { enum: ['asc', 'desc'], default: 'desc' } },
+          { name: 'q', in: 'query', schema: { type: 'string', maxLength: 100 }, description: 'Search in plain text fields' },
+        ],
+        responses: { '200': { description: 'A page', content: { 'application/json': { schema: { $ref: '#/components/schemas/RecordPage' } } } }, '401': problem, '404': problem, '422': problem },
+      },
+      post: {
+        summary: 'Create a record',
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['values'], properties: { values: { type: 'object' } } } } } },
+        responses: { '201': { description: 'Created', content: { 'application/json': { schema: { $ref: '#/components/schemas/Record' } } } }, '401': problem, '403': problem, '404': problem, '422': problem },
+      },
+    },
+    '/forms/{formId}/records/{recordId}': {
+      parameters: [id('formId', 'Form id'), id('recordId', 'Record id')],
+      get: { summary: 'Read a record', responses: { '200': { description: 'The record', content: { 'application/json': { schema: { $ref: '#/components/schemas/Record' } } } }, '401': problem, '404': problem } },
+      patch: {
+        summary: 'Change fields of a record',
+        description: 'Send the `version` you read: if someone saved in between, the answer is 409 and nothing is changed. Fields not named keep their value; null clears a field.',
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['version', 'values'], properties: { version: { type: 'integer' }, values: { type: 'object' } } } } } },
+        responses: { '200': { description: 'Saved', content: { 'application/json': { schema: { $ref: '#/components/schemas/Record' } } } }, '401': problem, '403': problem, '404': problem, '409': problem, '422': problem },
+      },
+      delete: {
+        summary: 'Move a record to the recycle bin',
+        parameters: [{ name: 'version', in: 'query', schema: { type: 'integer' }, description: 'Refuse (409) if the record changed since this version' }],
+        responses: { '200': { description: 'Deleted' }, '401': problem, '403': problem, '404': problem, '409': problem },
+      },
+    },
+  },
+  components: {
+    securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Personal API token (fw_…)' } },
+    responses: {
+      Problem: {
+        description: 'An error (RFC 9457)',
+        content: {
+          'application/problem+json': {
+            schema: {
+              type: 'object',
+              properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, code: { type: 'string' }, errors: { type: 'object', additionalProperties: { type: 'string' }, description: 'Field key -> message' } },
+            },
+          },
+        },
+      },
+    },
+    schemas: {
+      Form: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, description: { type: 'string' }, version: { type: 'integer' }, schema: { type: 'object', description: 'JSON Schema 2020-12 with x- keywords' }, can: { type: 'object' } } },
+      Record: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          formId: { type: 'string' },
+          formVersion: { type: 'integer' },
+          values: { type: 'object' },
+          owner: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' } } },
+          departmentId: { type: ['string', 'null'] },
+          version: { type: 'integer' },
+          createdAt: { type: 'string', format: 'date-time' },
+          updatedAt: { type: 'string', format: 'date-time' },
+          can: { type: 'object', properties: { view: { type: 'boolean' }, create: { type: 'boolean' }, edit: { type: 'boolean' }, delete: { type: 'boolean' } } },
+        },
+      },
+      RecordPage: { type: 'object', properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Record' } }, total: { type: 'integer' }, page: { type: 'integer' }, pageSize: { type: 'integer' } } },
+    },
+  },
+} as const;
+
+export const getOpenApiDocument = defineOperation<Record<string, never>, typeof openApiDocument>({
+  name: 'api.openapi',
+  permission: 'public',
+  readOnly: true,
+  audit: false,
+  input: { type: 'object', additionalProperties: false },
+  async run() {
+    return openApiDocument;
+  },
+});

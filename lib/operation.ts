@@ -1,0 +1,149 @@
+/**
+ * The one door. Every use case is an operation; pages, server actions, REST
+ * routes, the CLI and jobs call operations and nothing else touches the
+ * database. For each call the runner:
+ *   1. opens a transaction and resolves the principal in it (or refuses);
+ *   2. validates the input against its JSON Schema;
+ *   3. runs the use case, which asks policy and builds scoped queries;
+ *   4. writes the audit events in the same transaction (reads included);
+ *   5. returns plain data; a failure is audited in its own transaction
+ *      after the work was rolled back.
+ */
+import 'server-only';
+import Ajv2020, { type ErrorObject, type SchemaObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { sql, type Transaction } from 'kysely';
+import { getDb } from '@/lib/db/connection';
+import type { DB } from '@/lib/db/schema';
+import { AppError, isAppError, type ErrorCode } from '@/lib/errors';
+import { appendAuditEvents, type AuditEntry, type AuditOutcome } from '@/lib/audit/append';
+import { resolvePrincipal, type Caller, type Principal } from '@/lib/auth/principal';
+import { say, type Locale } from '@/lib/i18n';
+
+export type { Caller, Principal } from '@/lib/auth/principal';
+
+/** Who may call: anyone, any signed-in user, or an administrator (configuration only, never data). */
+export type Permission = 'public' | 'authenticated' | 'admin';
+
+export interface OperationContext<P extends Principal | null = Principal> {
+  db: Transaction<DB>;
+  principal: P;
+  caller: Caller;
+  locale: Locale;
+  /** Record an audit event; written in this transaction when the run succeeds. */
+  audit(entry: AuditEntry): void;
+}
+
+interface SpecBase<I, O> {
+  name: string;
+  input: SchemaObject;
+  /**
+   * Reads only. Their audit events are committed with synchronous_commit off:
+   * still atomic and in order, but the commit does not wait for the disk, so a
+   * read costs no fsync (at worst the last moment of read events is lost in a
+   * power cut; changes always wait for the disk).
+   */
+  readOnly?: boolean;
+  /** Only for public operations that show no data (e.g. "is setup done?"). */
+  audit?: false;
+  run(ctx: OperationContext<Principal>, input: I): Promise<O>;
+}
+
+export type OperationSpec<I, O> =
+  | (SpecBase<I, O> & { permission: 'authenticated' | 'admin' })
+  | (Omit<SpecBase<I, O>, 'run'> & { permission: 'public'; run(ctx: OperationContext<Principal | null>, input: I): Promise<O> });
+
+export interface Operation<I, O> {
+  (caller: Caller, input: I): Promise<O>;
+  readonly operationName: string;
+  readonly permission: Permission;
+}
+
+const ajv = new Ajv2020({ allErrors: true, strict: true, coerceTypes: false, useDefaults: true });
+// ajv-formats ships CommonJS; its default export differs between bundlers.
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as typeof addFormatsModule;
+addFormats(ajv);
+
+const registry = new Map<string, Operation<unknown, unknown>>();
+/** Every operation defined so far (the permission tests iterate it). */
+export const operationRegistry = (): ReadonlyMap<string, Operation<unknown, unknown>> => registry;
+
+function fieldErrors(errors: ErrorObject[] | null | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of errors ?? []) {
+    const key =
+      (e.instancePath.replace(/^\//, '').replace(/\//g, '.') || (e.params as { missingProperty?: string }).missingProperty) ??
+      '_';
+    out[key] ??= e.message ?? 'invalid';
+  }
+  return out;
+}
+
+const outcomeOf = (code: ErrorCode): AuditOutcome =>
+  code === 'not_found' ? 'not_found' : code === 'forbidden' || code === 'unauthenticated' ? 'denied' : code === 'invalid_input' ? 'invalid' : code === 'conflict' ? 'conflict' : 'failed';
+
+export function defineOperation<I, O>(spec: OperationSpec<I, O>): Operation<I, O> {
+  if (registry.has(spec.name)) throw new Error(`Operation ${spec.name} is defined twice`);
+  let validate: ValidateFunction | undefined;
+
+  const op = async (caller: Caller, rawInput: I): Promise<O> => {
+    const locale = caller.locale;
+    const db = await getDb();
+    const input = structuredClone(rawInput ?? ({} as I));
+    let principal: Principal | null = null;
+    const entries: AuditEntry[] = [];
+    try {
+      return await db.transaction().execute(async (trx) => {
+        if (spec.readOnly) await sql`select set_config('synchronous_commit', 'off', true)`.execute(trx);
+        principal = caller.credential.type === 'anonymous' ? null : await resolvePrincipal(trx, caller);
+        if (!principal && spec.permission !== 'public') {
+          throw new AppError('unauthenticated', say(locale, { zh: '请先登录', en: 'Please sign in' }));
+        }
+        if (spec.permission === 'admin' && !principal?.isAdmin) {
+          throw new AppError('forbidden', say(locale, { zh: '需要管理员权限', en: 'Administrator rights required' }));
+        }
+        validate ??= ajv.compile(spec.input);
+        if (!validate(input)) {
+          throw new AppError('invalid_input', say(locale, { zh: '输入不正确', en: 'The input is not valid' }), {
+            fields: fieldErrors(validate.errors),
+          });
+        }
+        const ctx = {
+          db: trx,
+          principal,
+          caller,
+          locale,
+          audit: (entry: AuditEntry) => void entries.push(entry),
+        };
+        const result = await (spec.run as (c: typeof ctx, i: I) => Promise<O>)(ctx, input);
+        if (spec.audit !== false) {
+          if (entries.length === 0) entries.push({ action: spec.name });
+          await appendAuditEvents(trx, actorOf(principal, caller), entries);
+        }
+        return result;
+      });
+    } catch (error) {
+      const appError = isAppError(error)
+        ? error
+        : new AppError('internal', say(locale, { zh: '服务器内部错误，请稍后再试', en: 'Internal error, please retry later' }));
+      if (!isAppError(error)) console.error(`[formwarden] operation ${spec.name} failed`, error);
+      if (spec.audit !== false || principal) {
+        // The work was rolled back; the attempt itself is still evidence.
+        const failed: AuditEntry = { ...(entries[0] ?? { action: spec.name }), action: entries[0]?.action ?? spec.name, outcome: outcomeOf(appError.code) };
+        failed.details = { ...(failed.details ?? {}), error: appError.code };
+        await appendAuditEvents(db, actorOf(principal, caller), [failed]).catch((e) =>
+          console.error('[formwarden] could not audit a failed operation', e),
+        );
+      }
+      throw appError;
+    }
+  };
+  Object.defineProperty(op, 'operationName', { value: spec.name });
+  Object.defineProperty(op, 'permission', { value: spec.permission });
+  registry.set(spec.name, op as unknown as Operation<unknown, unknown>);
+  return op as Operation<I, O>;
+}
+
+function actorOf(principal: Principal | null, caller: Caller) {
+  return { actorId: principal?.userId ?? null, actorLabel: principal?.email ?? null, ip: caller.ip || null };
+}

@@ -1,0 +1,79 @@
+/**
+ * Policy, first version: pure decisions from a user's grants on one form.
+ * No I/O. Deny by default: no grant, an unknown action, an unknown scope or a
+ * grant that does not match the grant schema all mean "no".
+ */
+import Ajv2020 from 'ajv/dist/2020.js';
+import grantSchema from '@/schemas/grant.schema.json';
+
+export const recordActions = ['view', 'create', 'edit', 'delete'] as const;
+export type RecordAction = (typeof recordActions)[number];
+export const rowScopes = ['own', 'department', 'all'] as const;
+export type RowScopeName = (typeof rowScopes)[number];
+
+export interface Grant {
+  actions: Partial<Record<'view' | 'edit' | 'delete', { scope: RowScopeName }> & { create: Record<string, never> }>;
+  fields?: Record<string, 'hidden' | 'masked' | 'read' | 'write'>;
+}
+
+/** Rows a decision covers: everything, or the union of own and department. */
+export type RowScope = { kind: 'all' } | { kind: 'some'; own: boolean; department: boolean };
+
+export type Decision = { allowed: false } | { allowed: true; scope: RowScope };
+
+const validateGrant = new Ajv2020({ allErrors: true, strict: true }).compile<Grant>(grantSchema);
+
+export function isValidGrant(value: unknown): value is Grant {
+  return validateGrant(value);
+}
+export const grantErrors = (value: unknown) => (validateGrant(value) ? [] : (validateGrant.errors ?? []));
+
+/** Union of what a user's groups allow for one action (most open wins). */
+export function decide(grants: readonly unknown[], action: string): Decision {
+  if (!(recordActions as readonly string[]).includes(action)) return { allowed: false };
+  let own = false;
+  let department = false;
+  let allowed = false;
+  for (const grant of grants) {
+    if (!isValidGrant(grant)) continue; // a malformed grant grants nothing
+    const rule = (grant.actions as Record<string, { scope?: string } | undefined>)[action];
+    if (!rule) continue;
+    if (action === 'create') {
+      allowed = true;
+      continue;
+    }
+    if (rule.scope === 'all') return { allowed: true, scope: { kind: 'all' } };
+    if (rule.scope === 'own') own = allowed = true;
+    else if (rule.scope === 'department') department = allowed = true;
+  }
+  if (!allowed) return { allowed: false };
+  // `create` has no row scope; callers check the new row's owner separately.
+  return { allowed: true, scope: action === 'create' ? { kind: 'all' } : { kind: 'some', own, department } };
+}
+
+/** Where a given row falls, for checks on a row already in hand. */
+export interface RowFacts {
+  ownerId: string;
+  departmentId: string | null;
+}
+export interface Me {
+  userId: string;
+  departmentId: string | null;
+}
+
+export function scopeCovers(scope: RowScope, row: RowFacts, me: Me): boolean {
+  if (scope.kind === 'all') return true;
+  if (scope.own && row.ownerId === me.userId) return true;
+  if (scope.department && me.departmentId !== null && row.departmentId === me.departmentId) return true;
+  return false;
+}
+
+/** What the UI may offer on a row: every action decided on its own. */
+export function allowedActions(grants: readonly unknown[], row: RowFacts, me: Me): Record<RecordAction, boolean> {
+  const out = {} as Record<RecordAction, boolean>;
+  for (const action of recordActions) {
+    const d = decide(grants, action);
+    out[action] = d.allowed && scopeCovers(d.scope, row, me);
+  }
+  return out;
+}

@@ -1,0 +1,10 @@
+/**
+ * The ordered list of migrations. Listed statically (not read from the folder)
+ * so the bundled server, the CLI and the tests all carry the same set.
+ */
+import type { Migration } from 'kysely/migration';
+import * as initial from './2026-11-29-0001-initial';
+
+export const migrations: Record<string, Migration> = {
+  '2026-11-29-0001-initial': initial,
+};

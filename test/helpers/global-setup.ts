@@ -1,2 +1,0 @@
-// Placeholder; replaced by the database setup.
-export default function setup() {}
