@@ -9,6 +9,8 @@ import { openDatabase, useDatabase, type Database } from '@/lib/db/connection';
 export interface TestDatabase {
   db: Database;
   kind: 'pglite' | 'postgres';
+  /** The PostgreSQL URL of this database (postgres only). */
+  url?: string;
   drop(): Promise<void>;
 }
 
@@ -33,6 +35,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     db,
     kind,
+    url: url.toString(),
     async drop() {
       await db.destroy();
       const c = new pg.Client({ connectionString: adminUrl });
