@@ -94,8 +94,10 @@ export function defineOperation<I, O>(spec: OperationSpec<I, O>): Operation<I, O
     const entries: AuditEntry[] = [];
     try {
       return await db.transaction().execute(async (trx) => {
-        if (spec.readOnly) await sql`select set_config('synchronous_commit', 'off', true)`.execute(trx);
-        principal = caller.credential.type === 'anonymous' ? null : await resolvePrincipal(trx, caller);
+        // Principal resolution also applies the transaction settings, saving a round trip.
+        const settings = { synchronousCommit: spec.readOnly ? 'off' : 'on' } as const;
+        principal = caller.credential.type === 'anonymous' ? null : await resolvePrincipal(trx, caller, settings);
+        if (!principal && spec.readOnly) await sql`select set_config('synchronous_commit', 'off', true)`.execute(trx);
         if (!principal && spec.permission !== 'public') {
           throw new AppError('unauthenticated', say(locale, { zh: '请先登录', en: 'Please sign in' }));
         }

@@ -10,7 +10,7 @@ const dataDir = mkdtempSync(path.join(tmpdir(), 'fw-lock-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 function fw(...args: string[]) {
-  const env = { ...process.env, FW_DATA_DIR: dataDir };
+  const env: NodeJS.ProcessEnv = { ...process.env, FW_DATA_DIR: dataDir };
   delete env.DATABASE_URL;
   const r = spawnSync('npx', ['tsx', '--conditions=react-server', 'cli/fw.ts', ...args], { env, encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };

@@ -57,15 +57,20 @@ interface PrincipalRow {
  * One round trip: checks the credential, loads the user and their groups,
  * and sets `app.user_id` for the transaction (row-level security reads it).
  */
-export async function resolvePrincipal(trx: Transaction<DB>, caller: Caller): Promise<Principal | null> {
+export async function resolvePrincipal(
+  trx: Transaction<DB>,
+  caller: Caller,
+  settings: { synchronousCommit: 'on' | 'off' } = { synchronousCommit: 'on' },
+): Promise<Principal | null> {
   const c = caller.credential;
   let row: PrincipalRow | undefined;
-  const groups = sql`coalesce((select json_agg(gm.group_id) from group_members gm where gm.user_id = u.id), '[]'::json)`;
+  const groups = sql`coalesce((select json_agg(gm.group_id) from group_members gm where gm.user_id = u.id), '[]'::json) as group_ids,
+    set_config('synchronous_commit', ${settings.synchronousCommit}, true) as _sync`;
   if (c.type === 'session') {
     if (!UUID.test(c.sessionId)) return null;
     row = (
       await sql<PrincipalRow>`
-        select u.id, u.email, u.name, u.is_admin, u.department_id, u.locale, ${groups} as group_ids,
+        select u.id, u.email, u.name, u.is_admin, u.department_id, u.locale, ${groups},
                s.id as credential_id, set_config('app.user_id', u.id::text, true) as _uid
         from sessions s join users u on u.id = s.user_id
         where s.id = ${c.sessionId} and s.revoked_at is null and s.expires_at > now() and u.status = 'active'`.execute(trx)
@@ -73,7 +78,7 @@ export async function resolvePrincipal(trx: Transaction<DB>, caller: Caller): Pr
   } else if (c.type === 'token') {
     row = (
       await sql<PrincipalRow>`
-        select u.id, u.email, u.name, u.is_admin, u.department_id, u.locale, ${groups} as group_ids,
+        select u.id, u.email, u.name, u.is_admin, u.department_id, u.locale, ${groups},
                t.id as credential_id, set_config('app.user_id', u.id::text, true) as _uid
         from api_tokens t join users u on u.id = t.user_id
         where t.token_hash = ${hashToken(c.token)} and t.revoked_at is null and u.status = 'active'`.execute(trx)
@@ -82,7 +87,7 @@ export async function resolvePrincipal(trx: Transaction<DB>, caller: Caller): Pr
     if (!UUID.test(c.userId)) return null;
     row = (
       await sql<PrincipalRow>`
-        select u.id, u.email, u.name, u.is_admin, u.department_id, u.locale, ${groups} as group_ids,
+        select u.id, u.email, u.name, u.is_admin, u.department_id, u.locale, ${groups},
                u.id as credential_id, set_config('app.user_id', u.id::text, true) as _uid
         from users u where u.id = ${c.userId} and u.status = 'active'`.execute(trx)
     ).rows[0];

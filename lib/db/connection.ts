@@ -24,6 +24,9 @@ export async function openDatabase(config: DatabaseConfig, options: { migrate?: 
     const pg = await import('pg');
     const Pool = pg.default?.Pool ?? pg.Pool;
     const pool = new Pool({ connectionString: config.url, max: config.poolSize ?? 10 });
+    // An idle connection dropped by the server (restart, failover) must not
+    // crash the process: the pool replaces it on the next query.
+    pool.on('error', (e: Error) => console.error('[formwarden] idle database connection lost:', e.message));
     db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   } else {
     const { PGlite } = await import('@electric-sql/pglite');

@@ -10,6 +10,7 @@ import { AppError } from '@/lib/errors';
 import { say, type Locale } from '@/lib/i18n';
 import { fieldsOf, type FormDefinition } from '@/lib/forms/definition';
 import type { Principal } from '@/lib/auth/principal';
+import type { Decision, RecordAction } from '@/lib/policy/grants';
 
 export interface FormAccess {
   formId: string;
@@ -20,6 +21,8 @@ export interface FormAccess {
   grants: unknown[];
   /** Key of the field bound to the record's owner, if the form has one. */
   ownerKey: string | undefined;
+  /** Policy decisions per action, computed once per request. */
+  decisions?: Record<RecordAction, Decision>;
 }
 
 interface Row {

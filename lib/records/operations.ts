@@ -9,7 +9,7 @@ import type { DB } from '@/lib/db/schema';
 import { defineOperation, type OperationContext, type Principal } from '@/lib/operation';
 import { AppError } from '@/lib/errors';
 import { say, type Locale } from '@/lib/i18n';
-import { allowedActions, decide, type RecordAction, type RowScope } from '@/lib/policy/grants';
+import { decide, recordActions, scopeCovers, type RecordAction, type RowScope } from '@/lib/policy/grants';
 import { fieldsOf } from '@/lib/forms/definition';
 import { getRecordValidator, normalizeValues } from '@/lib/forms/record-validator';
 import { loadFormAccess, type FormAccess } from './form-access';
@@ -91,8 +91,19 @@ function toDTO(row: RecordRowOut, form: FormAccess, principal: Principal): Recor
     version: row.version,
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
-    can: allowedActions(form.grants, { ownerId: row.owner_id, departmentId: row.department_id }, principal),
+    can: canOn(form, { ownerId: row.owner_id, departmentId: row.department_id }, principal),
   };
+}
+
+/** Per-row rights from decisions made once per request (not per row). */
+function canOn(form: FormAccess, row: { ownerId: string; departmentId: string | null }, me: Principal): Record<RecordAction, boolean> {
+  const decisions = (form.decisions ??= Object.fromEntries(recordActions.map((a) => [a, decide(form.grants, a)])) as NonNullable<FormAccess['decisions']>);
+  const out = {} as Record<RecordAction, boolean>;
+  for (const a of recordActions) {
+    const d = decisions[a];
+    out[a] = d.allowed && scopeCovers(d.scope, row, me);
+  }
+  return out;
 }
 
 const visibleFieldKeys = (form: FormAccess) => fieldsOf(form.definition).map((f) => f.key);
@@ -292,11 +303,8 @@ export const updateRecord = defineOperation<UpdateRecordInput, RecordDTO>({
   async run(ctx, input) {
     const form = await loadFormAccess(ctx.db, ctx.principal, input.formId);
     const row = await getScopedRow(ctx, form, input.recordId);
-    const editScope = requireScope(form, ctx.principal, 'edit');
-    if (!allowedActions(form.grants, { ownerId: row.owner_id, departmentId: row.department_id }, ctx.principal).edit) {
-      void editScope;
-      throw notAllowed(ctx.locale, 'edit');
-    }
+    // Visible but outside the edit scope: an honest 403 (existence is no secret to a viewer).
+    if (!canOn(form, { ownerId: row.owner_id, departmentId: row.department_id }, ctx.principal).edit) throw notAllowed(ctx.locale, 'edit');
     if (row.version !== input.version) throw conflict(ctx.locale);
 
     const current = toDTO(row, form, ctx.principal).values;
@@ -361,7 +369,7 @@ export const deleteRecord = defineOperation<{ formId: string; recordId: string; 
   async run(ctx, input) {
     const form = await loadFormAccess(ctx.db, ctx.principal, input.formId);
     const row = await getScopedRow(ctx, form, input.recordId);
-    if (!allowedActions(form.grants, { ownerId: row.owner_id, departmentId: row.department_id }, ctx.principal).delete) {
+    if (!canOn(form, { ownerId: row.owner_id, departmentId: row.department_id }, ctx.principal).delete) {
       throw notAllowed(ctx.locale, 'delete');
     }
     if (input.version !== undefined && row.version !== input.version) throw conflict(ctx.locale);

@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 function fw(...args: string[]) {
-  const env = { ...process.env, FW_DATA_DIR: dataDir };
+  const env: NodeJS.ProcessEnv = { ...process.env, FW_DATA_DIR: dataDir };
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
   else delete env.DATABASE_URL;
   const r = spawnSync('npx', ['tsx', '--conditions=react-server', 'cli/fw.ts', ...args], { env, encoding: 'utf8', timeout: 60_000 });

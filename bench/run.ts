@@ -1,0 +1,204 @@
+/**
+ * `npm run bench`: listing one page of 50 customers as a salesperson (own
+ * scope) over 100,000 records and 50 owners, through the operation and
+ * through the raw Kysely query of the same rows, on PGlite and (when
+ * DATABASE_URL is set) on PostgreSQL; then the REST endpoint under
+ * `next start` at 10 concurrent connections, measured with autocannon.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import pg from 'pg';
+import autocannon from 'autocannon';
+import { openDatabase, useDatabase, closeDb, type Database } from '@/lib/db/connection';
+import { listRecords } from '@/lib/records/operations';
+import type { Caller } from '@/lib/auth/principal';
+import { seedBench, type BenchWorld } from './seed';
+
+const RECORDS = Number(process.env.BENCH_RECORDS ?? 100_000);
+const OWNERS = 50;
+const PAGE_SIZE = 50;
+const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 400);
+const WARMUP = 40;
+const HTTP_SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 10);
+const PORT = 3400;
+
+interface Row {
+  database: string;
+  what: string;
+  p50: string;
+  p95: string;
+  ratio: string;
+}
+const rows: Row[] = [];
+const httpRows: Record<string, string>[] = [];
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const ms = (v: number) => `${v.toFixed(2)} ms`;
+
+/** The page a raw application would run: same rows, same order, same total, no policy, no audit. */
+async function rawPage(db: Database, w: BenchWorld, page: number) {
+  const base = db.selectFrom('records as r').where('r.form_id', '=', w.formId).where('r.owner_id', '=', w.owners[0]).where('r.deleted_at', 'is', null);
+  const [items, total] = await Promise.all([
+    base
+      .innerJoin('users as ou', 'ou.id', 'r.owner_id')
+      .select(['r.id', 'r.form_id', 'r.form_version', 'r.values', 'r.owner_id', 'ou.name as owner_name', 'r.department_id', 'r.version', 'r.created_at', 'r.updated_at'])
+      .orderBy('r.created_at', 'desc')
+      .orderBy('r.id', 'desc')
+      .limit(PAGE_SIZE)
+      .offset((page - 1) * PAGE_SIZE)
+      .execute(),
+    base.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+  ]);
+  if (items.length !== PAGE_SIZE) throw new Error(`raw page ${page} returned ${items.length} rows`);
+  return total;
+}
+
+async function measure(label: string, db: Database, w: BenchWorld) {
+  const caller: Caller = { credential: { type: 'token', token: w.token }, ip: '127.0.0.1', locale: 'zh-CN' };
+  const pages = RECORDS / OWNERS / PAGE_SIZE;
+  const op: number[] = [];
+  const raw: number[] = [];
+  for (let i = 0; i < WARMUP + ITERATIONS; i++) {
+    const page = 1 + (i % pages);
+    // Alternate which goes first so caches favour neither.
+    const runs: [number[], () => Promise<unknown>][] = [
+      [op, async () => {
+        const r = await listRecords(caller, { formId: w.formId, page, pageSize: PAGE_SIZE });
+        if (r.items.length !== PAGE_SIZE || r.items.some((it) => it.owner.id !== w.owners[0])) throw new Error('operation returned the wrong rows');
+      }],
+      [raw, () => rawPage(db, w, page)],
+    ];
+    if (i % 2) runs.reverse();
+    for (const [sink, run] of runs) {
+      const t0 = performance.now();
+      await run();
+      const dt = performance.now() - t0;
+      if (i >= WARMUP) sink.push(dt);
+    }
+  }
+  op.sort((a, b) => a - b);
+  raw.sort((a, b) => a - b);
+  rows.push({ database: label, what: 'raw Kysely query (page + total)', p50: ms(pct(raw, 50)), p95: ms(pct(raw, 95)), ratio: '1.00×' });
+  rows.push({
+    database: label,
+    what: 'records.list operation',
+    p50: ms(pct(op, 50)),
+    p95: ms(pct(op, 95)),
+    ratio: `${(pct(op, 50) / pct(raw, 50)).toFixed(2)}× (p95 ${(pct(op, 95) / pct(raw, 95)).toFixed(2)}×)`,
+  });
+}
+
+async function startServer(env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn('npx', ['next', 'start', '-p', String(PORT)], {
+    env: { ...process.env, ...env, NODE_ENV: 'production', PORT: String(PORT) },
+    detached: true,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (let i = 0; i < 120; i++) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${PORT}/api/v1/openapi.json`);
+      if (res.ok) return child;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  process.kill(-child.pid!, 'SIGTERM');
+  throw new Error('next start did not come up on port ' + PORT);
+}
+
+async function httpBench(label: string, w: BenchWorld, env: Record<string, string>) {
+  if (process.env.BENCH_NO_HTTP) {
+    httpRows.push({ database: label, note: 'skipped: BENCH_NO_HTTP is set' });
+    return;
+  }
+  const server = await startServer(env);
+  try {
+    const url = `http://127.0.0.1:${PORT}/api/v1/forms/${w.formId}/records?pageSize=${PAGE_SIZE}`;
+    const headers = { authorization: `Bearer ${w.token}` };
+    const check = await fetch(url, { headers });
+    const body = (await check.json()) as { items?: unknown[] };
+    if (!check.ok || body.items?.length !== PAGE_SIZE) throw new Error(`REST check failed: ${check.status}`);
+    await autocannon({ url, headers, connections: 10, duration: 3 }); // warm up
+    const r = await autocannon({ url, headers, connections: 10, duration: HTTP_SECONDS });
+    if (r.non2xx || r.errors) throw new Error(`REST bench saw ${r.non2xx} non-2xx answers and ${r.errors} errors`);
+    httpRows.push({
+      database: label,
+      'GET /api/v1/forms/{id}/records?pageSize=50': `${r.requests.average.toFixed(0)} req/s`,
+      p50: `${r.latency.p50} ms`,
+      p99: `${r.latency.p99} ms`,
+      requests: String(r.requests.total),
+    });
+  } finally {
+    process.kill(-server.pid!, 'SIGTERM');
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+async function main() {
+  const t0 = Date.now();
+  if (!process.env.BENCH_SKIP_BUILD) {
+    console.log('Building the production app (next build)…');
+    const b = spawnSync('npx', ['next', 'build'], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+    if (b.status !== 0) throw new Error('next build failed');
+  }
+
+  // PGlite, in a folder the server can open after we close it.
+  const dir = mkdtempSync(path.join(tmpdir(), 'fw-bench-'));
+  try {
+    console.log(`Seeding PGlite with ${RECORDS} records over ${OWNERS} owners…`);
+    const db = await openDatabase({ kind: 'pglite', dataDir: dir });
+    useDatabase(db);
+    const w = await seedBench(db, RECORDS, OWNERS);
+    await measure('PGlite', db, w);
+    await closeDb();
+    await httpBench('PGlite', w, { FW_DATA_DIR: dir, DATABASE_URL: '' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  const serverUrl = process.env.DATABASE_URL;
+  if (serverUrl) {
+    const name = `fw_bench_${process.pid}`;
+    const admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    try {
+      console.log(`Seeding PostgreSQL with ${RECORDS} records over ${OWNERS} owners…`);
+      const db = await openDatabase({ kind: 'postgres', url: url.toString() });
+      useDatabase(db);
+      const w = await seedBench(db, RECORDS, OWNERS);
+      try {
+        await measure('PostgreSQL', db, w);
+        await httpBench('PostgreSQL', w, { DATABASE_URL: url.toString() });
+      } finally {
+        await closeDb();
+      }
+    } finally {
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    }
+  } else {
+    console.log('DATABASE_URL is not set: PostgreSQL server rows skipped (set it to include them).');
+  }
+
+  console.log(`\nList one page of ${PAGE_SIZE} as a salesperson (own scope), ${RECORDS} records, ${OWNERS} owners, ${ITERATIONS} runs each:`);
+  console.table(rows);
+  console.log(`\nREST API under next start, 10 connections, ${HTTP_SECONDS} s (autocannon):`);
+  console.table(httpRows);
+  console.log(`(peer reference: ~170 req/s for the same scoped page on a 2-core machine; target ≥ 340 req/s)`);
+  console.log(`Total bench time ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { buildWorld, customerForm, type World } from '../helpers/world';
+import { createForm, getFormDraft, publishForm, saveFormDraft, setFormGrant, listFormGrants } from '@/lib/forms/operations';
+import { createRecord, getRecord, listUsableForms, updateRecord } from '@/lib/records/operations';
+import { AppError } from '@/lib/errors';
+import type { FormDefinition } from '@/lib/forms/definition';
+
+let t: TestDatabase;
+let w: World;
+beforeAll(async () => {
+  t = await createTestDatabase();
+  w = await buildWorld(t.db);
+});
+afterAll(async () => t?.drop());
+
+const failure = async (p: Promise<unknown>): Promise<AppError> => {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof AppError) return e;
+    throw e;
+  }
+  throw new Error('expected the operation to fail');
+};
+
+const clone = <T>(v: T): T => structuredClone(v);
+
+describe('form definitions', () => {
+  it('refuses invalid definitions with the reason, and stores nothing', async () => {
+    const { id } = await createForm(w.caller('admin'), { name: '合同' });
+    const before = await t.db.selectFrom('forms').select('draft').where('id', '=', id).executeTakeFirstOrThrow();
+
+    const unknownWidget = clone(customerForm) as unknown as { properties: Record<string, Record<string, unknown>> };
+    unknownWidget.properties.name['x-widget'] = 'hologram';
+    const e1 = await failure(saveFormDraft(w.caller('admin'), { formId: id, draft: unknownWidget }));
+    expect(e1.code).toBe('invalid_input');
+    expect(Object.keys(e1.details?.fields ?? {}).join(' ')).toMatch(/properties\/name/);
+
+    const badRange = clone(customerForm);
+    badRange.properties.name.minLength = 50;
+    badRange.properties.name.maxLength = 10;
+    const e2 = await failure(saveFormDraft(w.caller('admin'), { formId: id, draft: badRange }));
+    expect(e2.message).toMatch(/客户名称/);
+
+    const orderMismatch = clone(customerForm);
+    orderMismatch['x-order'] = ['name'];
+    expect((await failure(saveFormDraft(w.caller('admin'), { formId: id, draft: orderMismatch }))).code).toBe('invalid_input');
+
+    const after = await t.db.selectFrom('forms').select('draft').where('id', '=', id).executeTakeFirstOrThrow();
+    expect(after.draft).toEqual(before.draft);
+    expect(await t.db.selectFrom('form_versions').select('version').where('form_id', '=', id).execute()).toEqual([]);
+  });
+
+  it('only admins build forms', async () => {
+    expect((await failure(createForm(w.caller('manager'), { name: 'x' }))).code).toBe('forbidden');
+  });
+
+  it('publishing makes versions; records keep theirs; removed fields keep values and can be restored', async () => {
+    const { id } = await createForm(w.caller('admin'), { name: '线索' });
+    const v1: FormDefinition = clone(customerForm);
+    await saveFormDraft(w.caller('admin'), { formId: id, draft: v1 });
+    expect(await publishForm(w.caller('admin'), { formId: id })).toEqual({ version: 1 });
+    const groups = await listFormGrants(w.caller('admin'), { formId: id });
+    const sales = groups.groups.find((g) => g.groupName === '销售')!;
+    await setFormGrant(w.caller('admin'), { formId: id, groupId: sales.groupId, grant: { actions: { view: { scope: 'own' }, create: {}, edit: { scope: 'own' } } } });
+
+    const rec = await createRecord(w.caller('sales1'), { formId: id, values: { name: '线索一', phone: '13700001111', notes: '旧备注' } });
+    expect(rec.formVersion).toBe(1);
+
+    // v2 drops `notes`.
+    const v2 = clone(v1);
+    delete (v2.properties as Record<string, unknown>).notes;
+    v2['x-order'] = v2['x-order'].filter((k) => k !== 'notes');
+    await saveFormDraft(w.caller('admin'), { formId: id, draft: v2 });
+    expect(await publishForm(w.caller('admin'), { formId: id })).toEqual({ version: 2 });
+    const draft = await getFormDraft(w.caller('admin'), { formId: id });
+    expect(draft.removedFields.map((f) => f.key)).toEqual(['notes']);
+
+    const seen = await getRecord(w.caller('sales1'), { formId: id, recordId: rec.id });
+    expect(seen.formVersion).toBe(1);
+    expect(seen.values).not.toHaveProperty('notes');
+    const edited = await updateRecord(w.caller('sales1'), { formId: id, recordId: rec.id, version: seen.version, values: { name: '线索一（改）' } });
+    expect(edited.formVersion).toBe(2);
+
+    // v3 restores `notes` from the removed list: the stored value comes back.
+    const v3 = clone(v2);
+    v3.properties.notes = draft.removedFields[0].schema;
+    v3['x-order'].push('notes');
+    await saveFormDraft(w.caller('admin'), { formId: id, draft: v3 });
+    await publishForm(w.caller('admin'), { formId: id });
+    const back = await getRecord(w.caller('sales1'), { formId: id, recordId: rec.id });
+    expect(back.values.notes).toBe('旧备注');
+    expect(back.values.name).toBe('线索一（改）');
+  });
+
+  it('refuses invalid grants: unknown actions, scopes and flags', async () => {
+    const groups = await listFormGrants(w.caller('admin'), { formId: w.formId });
+    const support = groups.groups.find((g) => g.groupName === '客服')!;
+    for (const grant of [
+      { actions: { view: { scope: 'everyone' } } },
+      { actions: { purge: {} } },
+      { actions: { view: { scope: 'all', sudo: true } } },
+    ]) {
+      expect((await failure(setFormGrant(w.caller('admin'), { formId: w.formId, groupId: support.groupId, grant }))).code).toBe('invalid_input');
+    }
+    const stored = await listFormGrants(w.caller('admin'), { formId: w.formId });
+    expect(stored.groups.find((g) => g.groupName === '客服')!.grant).toEqual({ actions: { view: { scope: 'all' } } });
+  });
+
+  it('an unpublished form is not usable by staff', async () => {
+    const { id } = await createForm(w.caller('admin'), { name: '草稿表单' });
+    const forms = await listUsableForms(w.caller('sales1'), {});
+    expect(forms.map((f) => f.id)).not.toContain(id);
+  });
+});
