@@ -32,9 +32,9 @@ export default defineConfig({
         extends: true,
         test: { name: 'unit', include: ['lib/**/*.test.ts', 'test/*.test.ts', 'cli/**/*.test.ts', 'components/**/*.test.ts'] },
       },
-      { extends: true, test: { name: 'pglite', include: integration, env: { FW_TEST_DB: 'pglite' } } },
+      { extends: true as const, test: { name: 'pglite', include: integration, env: { FW_TEST_DB: 'pglite' } } },
       ...(postgresUrl
-        ? [{ extends: true, test: { name: 'postgres', include: integration, env: { FW_TEST_DB: 'postgres', TEST_DATABASE_URL: postgresUrl } } }]
+        ? [{ extends: true as const, test: { name: 'postgres', include: integration, env: { FW_TEST_DB: 'postgres', TEST_DATABASE_URL: postgresUrl } } }]
         : []),
     ],
   },

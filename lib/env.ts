@@ -34,7 +34,7 @@ function parseEnv(source: NodeJS.ProcessEnv): Env {
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     problems.push(`DATABASE_URL must start with postgres:// or postgresql:// (got "${databaseUrl.split('://')[0]}://…")`);
   }
-  const dataDir = path.resolve(source.FW_DATA_DIR?.trim() || '.data');
+  const dataDir = path.resolve(/*turbopackIgnore: true*/ source.FW_DATA_DIR?.trim() || '.data');
   const appUrl = source.NEXTAUTH_URL?.trim() || source.APP_URL?.trim() || `http://localhost:${source.PORT || 3000}`;
   try {
     new URL(appUrl);

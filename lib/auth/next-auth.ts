@@ -28,6 +28,9 @@ declare module 'next-auth/jwt' {
 }
 
 export function authOptions(): AuthOptions {
+  // next-auth builds its own URLs from NEXTAUTH_URL; without it they point at
+  // port 3000 whatever port we serve on.
+  process.env.NEXTAUTH_URL ??= env().appUrl;
   return {
     secret: authSecret(),
     session: { strategy: 'jwt', maxAge: env().sessionMaxAge },

@@ -13,7 +13,6 @@ export type RowScopeName = (typeof rowScopes)[number];
 
 export interface Grant {
   actions: Partial<Record<'view' | 'edit' | 'delete', { scope: RowScopeName }> & { create: Record<string, never> }>;
-  fields?: Record<string, 'hidden' | 'masked' | 'read' | 'write'>;
 }
 
 /** Rows a decision covers: everything, or the union of own and department. */

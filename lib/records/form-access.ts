@@ -8,7 +8,7 @@ import { sql, type Transaction } from 'kysely';
 import type { DB } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
 import { say, type Locale } from '@/lib/i18n';
-import { fieldsOf, type FormDefinition } from '@/lib/forms/definition';
+import { fieldsOf, type FieldInfo, type FormDefinition } from '@/lib/forms/definition';
 import type { Principal } from '@/lib/auth/principal';
 import type { Decision, RecordAction } from '@/lib/policy/grants';
 
@@ -18,6 +18,8 @@ export interface FormAccess {
   description: string;
   version: number;
   definition: FormDefinition;
+  /** The fields in display order, computed once per request. */
+  fields: FieldInfo[];
   grants: unknown[];
   /** Key of the field bound to the record's owner, if the form has one. */
   ownerKey: string | undefined;
@@ -50,13 +52,15 @@ export async function loadFormAccess(trx: Transaction<DB>, principal: Principal,
   ).rows[0];
   const grants = row ? (typeof row.grants === 'string' ? (JSON.parse(row.grants) as unknown[]) : row.grants) : [];
   if (!row || grants.length === 0) throw formNotFound(principal.locale);
+  const fields = fieldsOf(row.schema);
   return {
     formId: row.id,
     name: row.name,
     description: row.description,
     version: row.published_version,
     definition: row.schema,
+    fields,
     grants,
-    ownerKey: fieldsOf(row.schema).find((f) => f.kind === 'owner')?.key,
+    ownerKey: fields.find((f) => f.kind === 'owner')?.key,
   };
 }

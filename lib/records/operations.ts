@@ -10,7 +10,6 @@ import { defineOperation, type OperationContext, type Principal } from '@/lib/op
 import { AppError } from '@/lib/errors';
 import { say, type Locale } from '@/lib/i18n';
 import { decide, recordActions, scopeCovers, type RecordAction, type RowScope } from '@/lib/policy/grants';
-import { fieldsOf } from '@/lib/forms/definition';
 import { getRecordValidator, normalizeValues } from '@/lib/forms/record-validator';
 import { loadFormAccess, type FormAccess } from './form-access';
 import { scopeFilter } from './scope-sql';
@@ -77,7 +76,7 @@ function baseSelect(trx: Transaction<DB>, formId: string) {
 
 function toDTO(row: RecordRowOut, form: FormAccess, principal: Principal): RecordDTO {
   const values: Record<string, unknown> = {};
-  for (const f of fieldsOf(form.definition)) {
+  for (const f of form.fields) {
     if (f.key === form.ownerKey) values[f.key] = row.owner_id;
     else if (row.values[f.key] !== undefined) values[f.key] = row.values[f.key];
   }
@@ -106,7 +105,7 @@ function canOn(form: FormAccess, row: { ownerId: string; departmentId: string | 
   return out;
 }
 
-const visibleFieldKeys = (form: FormAccess) => fieldsOf(form.definition).map((f) => f.key);
+const visibleFieldKeys = (form: FormAccess) => form.fields.map((f) => f.key);
 
 /** Finds a live record inside the caller's view scope, or says "not found". */
 async function getScopedRow(ctx: OperationContext, form: FormAccess, recordId: string): Promise<RecordRowOut> {
@@ -184,7 +183,7 @@ export const listRecords = defineOperation<ListRecordsInput, RecordPage>({
   async run(ctx, input) {
     const form = await loadFormAccess(ctx.db, ctx.principal, input.formId);
     const scope = requireScope(form, ctx.principal, 'view');
-    const fields = fieldsOf(form.definition);
+    const fields = form.fields;
     const page = input.page ?? 1;
     const pageSize = input.pageSize ?? 20;
     const order = input.order ?? 'desc';
@@ -216,12 +215,16 @@ export const listRecords = defineOperation<ListRecordsInput, RecordPage>({
     } else {
       listQuery = listQuery.orderBy(sortKey === 'updatedAt' ? 'r.updated_at' : 'r.created_at', order);
     }
-    const [rows, count] = await Promise.all([
-      listQuery.orderBy('r.id', order).limit(pageSize).offset((page - 1) * pageSize).execute(),
-      filtered(ctx.db.selectFrom('records as r'))
-        .select(sql<number>`count(*)::int`.as('n'))
-        .executeTakeFirstOrThrow(),
-    ]);
+    // The total rides along as an uncorrelated subquery (computed once per
+    // statement), saving a round trip; an empty page asks for it separately.
+    const countQuery = () => filtered(ctx.db.selectFrom('records as r')).select(sql<number>`count(*)::int`.as('n'));
+    const rows = (await listQuery
+      .select(() => sql<number>`(${countQuery()})`.as('total'))
+      .orderBy('r.id', order)
+      .limit(pageSize)
+      .offset((page - 1) * pageSize)
+      .execute()) as (RecordRowOut & { total: number })[];
+    const count = { n: rows.length ? rows[0].total : (await countQuery().executeTakeFirstOrThrow()).n };
     const items = (rows as RecordRowOut[]).map((r) => toDTO(r, form, ctx.principal));
     ctx.audit({
       action: 'records.list',

@@ -1,0 +1,46 @@
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import { getTranslations } from 'next-intl/server';
+import { callForPage } from '@/lib/next/page';
+import { getFormDraft, listFormsForAdmin } from '@/lib/forms/operations';
+import { listUserOptions } from '@/lib/directory/operations';
+import { getMe } from '@/lib/auth/operations';
+import { FormBuilder } from '@/components/form-builder/form-builder';
+import { publishFormAction, saveFormDraftAction } from '../../actions';
+
+type Params = Promise<{ formId: string }>;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations('builder.crumbs');
+  return { title: t('builder') };
+}
+
+export default async function BuilderPage({ params }: { params: Params }) {
+  const { formId } = await params;
+  if (!UUID.test(formId)) notFound();
+  const [draft, forms, users, me] = await Promise.all([
+    callForPage(getFormDraft, { formId }),
+    callForPage(listFormsForAdmin, {}),
+    callForPage(listUserOptions, {}),
+    callForPage(getMe, {}),
+  ]);
+  const summary = forms.find((f) => f.id === formId);
+  return (
+    <FormBuilder
+      formId={formId}
+      initial={{
+        name: draft.name,
+        description: draft.description,
+        draft: draft.draft,
+        publishedVersion: draft.publishedVersion,
+        hasUnpublishedChanges: summary?.hasUnpublishedChanges ?? false,
+        removedFields: draft.removedFields,
+      }}
+      userOptions={users}
+      currentUserId={me.id}
+      saveDraftAction={saveFormDraftAction}
+      publishAction={publishFormAction}
+    />
+  );
+}

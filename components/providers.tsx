@@ -1,0 +1,87 @@
+'use client';
+/**
+ * The providers of every page, in the order that works with Next 16:
+ * AntdRegistry (collects antd's CSS-in-JS during server rendering) >
+ * NextIntlClientProvider (our strings) > ConfigProvider (antd's own
+ * zh_CN / en_US texts and the theme) > App (message/modal context).
+ */
+import type { ReactNode } from 'react';
+import { AntdRegistry } from '@ant-design/nextjs-registry';
+import { App, ConfigProvider, type ThemeConfig } from 'antd';
+import zhCN from 'antd/locale/zh_CN';
+import enUS from 'antd/locale/en_US';
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
+import { NextIntlClientProvider, type AbstractIntlMessages } from 'next-intl';
+import type { Locale } from '@/lib/i18n';
+
+export const FONT_FAMILY =
+  '-apple-system, BlinkMacSystemFont, "Segoe UI", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Noto Sans SC", "Helvetica Neue", Helvetica, Arial, sans-serif';
+
+const NAVY = '#0f1b3d';
+const NAVY_DARK = '#0a1430';
+
+const theme: ThemeConfig = {
+  token: {
+    colorPrimary: '#1f5eff',
+    colorInfo: '#1f5eff',
+    colorLink: '#1f5eff',
+    colorSuccess: '#17a34a',
+    colorWarning: '#e8890c',
+    colorError: '#e5484d',
+    colorBgLayout: '#f4f6fb',
+    colorTextBase: '#1b2333',
+    borderRadius: 6,
+    fontFamily: FONT_FAMILY,
+    fontSize: 14,
+    controlHeight: 34,
+  },
+  components: {
+    Layout: {
+      siderBg: NAVY,
+      triggerBg: NAVY_DARK,
+      headerBg: '#ffffff',
+      headerHeight: 56,
+      headerPadding: '0 24px',
+      bodyBg: '#f4f6fb',
+    },
+    Menu: {
+      darkItemBg: NAVY,
+      darkSubMenuItemBg: NAVY,
+      darkPopupBg: NAVY,
+      darkItemSelectedBg: '#1f5eff',
+      darkItemColor: 'rgba(255,255,255,0.72)',
+      darkGroupTitleColor: 'rgba(255,255,255,0.42)',
+      itemHeight: 40,
+      itemMarginInline: 10,
+      itemBorderRadius: 6,
+    },
+    Table: { headerBg: '#f7f8fb', headerColor: '#5b6476', rowHoverBg: '#f5f8ff' },
+    Card: { headerFontSize: 15 },
+  },
+};
+
+export function Providers({
+  locale,
+  messages,
+  timeZone,
+  children,
+}: {
+  locale: Locale;
+  messages: AbstractIntlMessages;
+  timeZone: string;
+  children: ReactNode;
+}) {
+  // dayjs formats the date pickers' week days and months; it is global, so
+  // only the browser (one user, one language) sets it.
+  if (typeof window !== 'undefined') dayjs.locale(locale === 'en' ? 'en' : 'zh-cn');
+  return (
+    <AntdRegistry>
+      <NextIntlClientProvider locale={locale} messages={messages} timeZone={timeZone}>
+        <ConfigProvider locale={locale === 'en' ? enUS : zhCN} theme={theme}>
+          <App>{children}</App>
+        </ConfigProvider>
+      </NextIntlClientProvider>
+    </AntdRegistry>
+  );
+}

@@ -1,0 +1,247 @@
+'use client';
+/**
+ * One record: read-only first; 编辑 switches to the form when the user may
+ * edit it. Saves send only the changed fields with the version the editor
+ * started from; a newer version on the server is a conflict, shown with a
+ * reload, never silently overwritten.
+ */
+import { useMemo, useState } from 'react';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import dayjs from 'dayjs';
+import { Alert, App, Button, Card, Popconfirm, Space, Tag, Tooltip } from 'antd';
+import { useTranslations } from 'next-intl';
+import { fieldsOf, type FormDefinition } from '@/lib/forms/definition';
+import type { Action } from '../action-result';
+import { PageHeader } from '../page-header';
+import { RecordForm } from '../record-form/record-form';
+import { changedValues } from '../record-form/record-values';
+import type { UserOption } from '../record-form/types';
+import { PageCrumbs } from './page-crumbs';
+import type { RecordItem } from './types';
+import styles from './records.module.css';
+import { AuditOutlined, DeleteOutlined, EditOutlined, LockOutlined, ReloadOutlined } from '../icons';
+
+export function RecordDetail({
+  formId,
+  form,
+  record,
+  userOptions,
+  updateAction,
+  deleteAction,
+}: {
+  formId: string;
+  form: { name: string; version: number; definition: FormDefinition };
+  record: RecordItem;
+  userOptions: UserOption[];
+  updateAction: Action<{ formId: string; recordId: string; version: number; values: Record<string, unknown> }, RecordItem>;
+  deleteAction: Action<{ formId: string; recordId: string; version?: number }, { id: string }>;
+}) {
+  const t = useTranslations('records.detail');
+  const router = useRouter();
+  const { message } = App.useApp();
+  const [editing, setEditing] = useState(false);
+  const [conflict, setConflict] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+
+  const fields = useMemo(() => fieldsOf(form.definition), [form.definition]);
+  const titleField = fields.find((f) => f.kind === 'text' && typeof record.values[f.key] === 'string' && record.values[f.key]);
+  const title = titleField ? String(record.values[titleField.key]) : t('title');
+  const encrypted = fields.filter((f) => f.schema['x-encrypted']);
+  const listHref = `/apps/${formId}`;
+
+  const reload = () => {
+    setConflict(false);
+    setEditing(false);
+    router.refresh();
+  };
+
+  const remove = async () => {
+    setDeleting(true);
+    try {
+      const result = await deleteAction({ formId, recordId: record.id, version: record.version });
+      if (!result.ok) {
+        if (result.error.code === 'conflict') setConflict(true);
+        else message.error(result.error.message);
+        return;
+      }
+      message.success(t('deleted'));
+      router.push(listHref);
+    } catch {
+      message.error(t('networkError'));
+    } finally {
+      setDeleting(false);
+    }
+  };
+
+  const actions = (
+    <Space>
+      {record.can.edit && !editing && (
+        <Button type="primary" icon={<EditOutlined />} onClick={() => setEditing(true)} disabled={conflict} data-testid="edit-record">
+          {t('edit')}
+        </Button>
+      )}
+      {record.can.delete && (
+        <Popconfirm
+          title={t('deleteTitle')}
+          description={t('deleteConfirm')}
+          okText={t('delete')}
+          cancelText={t('cancel')}
+          okButtonProps={{ danger: true, loading: deleting }}
+          onConfirm={remove}
+        >
+          <Button danger icon={<DeleteOutlined />} data-testid="delete-record">
+            {t('delete')}
+          </Button>
+        </Popconfirm>
+      )}
+    </Space>
+  );
+
+  return (
+    <>
+      <PageCrumbs items={[{ title: t('workbench'), href: '/apps' }, { title: form.name, href: listHref }, { title }]} />
+      <PageHeader
+        title={
+          <span className={styles.headerTitle}>
+            {title}
+            {editing && (
+              <Tag color="processing" variant="filled">
+                {t('editing')}
+              </Tag>
+            )}
+            {!record.can.edit && (
+              <Tag variant="filled">{t('readOnly')}</Tag>
+            )}
+          </span>
+        }
+        description={t('subtitle', { form: form.name, time: dayjs(record.updatedAt).format('YYYY-MM-DD HH:mm') })}
+        extra={actions}
+      />
+
+      {conflict && (
+        <Alert
+          type="warning"
+          showIcon
+          className={styles.conflict}
+          title={t('conflictTitle')}
+          description={t('conflictText')}
+          action={
+            <Button icon={<ReloadOutlined />} onClick={reload} data-testid="reload-record">
+              {t('reload')}
+            </Button>
+          }
+          data-testid="conflict-alert"
+        />
+      )}
+
+      <div className={styles.recordGrid}>
+        <Card variant="outlined" title={editing ? t('editTitle') : t('detailsTitle')}>
+          {editing ? (
+            <RecordForm
+              key={`${record.id}:${record.version}`}
+              definition={form.definition}
+              initialValues={record.values}
+              mode="edit"
+              userOptions={userOptions}
+              cacheKey={`${formId}:${form.version}`}
+              disabled={conflict}
+              onCancel={() => setEditing(false)}
+              onSubmit={async (values) => {
+                const changed = changedValues(form.definition, record.values, values);
+                if (Object.keys(changed).length === 0) {
+                  message.info(t('noChanges'));
+                  setEditing(false);
+                  return { ok: true };
+                }
+                try {
+                  const result = await updateAction({ formId, recordId: record.id, version: record.version, values: changed });
+                  if (!result.ok) {
+                    if (result.error.code === 'conflict') {
+                      // Keep what the user typed on screen, save nothing, offer the newer version.
+                      setConflict(true);
+                      return { ok: false };
+                    }
+                    return { ok: false, error: result.error };
+                  }
+                  message.success(t('saved'));
+                  setEditing(false);
+                  router.refresh();
+                  return { ok: true };
+                } catch {
+                  return { ok: false, error: { message: t('networkError') } };
+                }
+              }}
+            />
+          ) : (
+            <RecordForm key={`view:${record.version}`} definition={form.definition} initialValues={record.values} mode="view" userOptions={userOptions} />
+          )}
+        </Card>
+
+        <div className={styles.side}>
+          <Card variant="outlined" title={t('infoTitle')} size="small">
+            <dl className={styles.metaList}>
+              <div>
+                <dt>{t('owner')}</dt>
+                <dd>{record.owner.name}</dd>
+              </div>
+              <div>
+                <dt>{t('createdAt')}</dt>
+                <dd className={styles.time}>{dayjs(record.createdAt).format('YYYY-MM-DD HH:mm')}</dd>
+              </div>
+              <div>
+                <dt>{t('updatedAt')}</dt>
+                <dd className={styles.time}>{dayjs(record.updatedAt).format('YYYY-MM-DD HH:mm')}</dd>
+              </div>
+              <div>
+                <dt>{t('versions')}</dt>
+                <dd>
+                  <Tooltip title={t('recordVersionHelp')}>
+                    <Tag variant="filled">{t('recordVersion', { v: record.version })}</Tag>
+                  </Tooltip>
+                  <Tooltip title={t('formVersionHelp')}>
+                    <Tag variant="filled" color="blue">
+                      {t('formVersion', { v: record.formVersion })}
+                    </Tag>
+                  </Tooltip>
+                </dd>
+              </div>
+            </dl>
+          </Card>
+          <Card
+            variant="outlined"
+            size="small"
+            title={
+              <span>
+                <LockOutlined style={{ color: '#17a34a', marginRight: 6 }} />
+                {t('protectionTitle')}
+              </span>
+            }
+          >
+            <div className={styles.protect}>
+              {encrypted.length > 0 ? (
+                <>
+                  {t('encryptedFields')}
+                  <ul>
+                    {encrypted.map((f) => (
+                      <li key={f.key}>{f.schema.title}</li>
+                    ))}
+                  </ul>
+                </>
+              ) : (
+                t('noEncrypted')
+              )}
+              <div style={{ marginTop: 10 }}>
+                <AuditOutlined style={{ marginRight: 6 }} />
+                {t('audited')}
+              </div>
+            </div>
+          </Card>
+          <Link href={listHref}>
+            <Button block>{t('backToList')}</Button>
+          </Link>
+        </div>
+      </div>
+    </>
+  );
+}

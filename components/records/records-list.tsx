@@ -1,0 +1,209 @@
+'use client';
+/**
+ * A form's records as a table. The URL holds page, size, sort and search, so
+ * the server renders the page (listRecords applies the row scope) and a link
+ * or the back button gives the same view.
+ */
+import { useMemo, useTransition } from 'react';
+import Link from 'next/link';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import dayjs from 'dayjs';
+import { Alert, Avatar, Button, Card, Empty, Input, Table, Tooltip, type TableProps } from 'antd';
+import type { SortOrder } from 'antd/es/table/interface';
+import { useTranslations } from 'next-intl';
+import { fieldsOf, type FormDefinition } from '@/lib/forms/definition';
+import { PageHeader } from '../page-header';
+import { FieldValue } from '../record-form/field-value';
+import { PageCrumbs } from './page-crumbs';
+import type { ListQuery, RecordItem, RecordPageData } from './types';
+import styles from './records.module.css';
+import { LockOutlined, PlusOutlined, ReloadOutlined } from '../icons';
+
+const MAX_FIELD_COLUMNS = 6;
+const COLUMN_WIDTHS: Partial<Record<string, number>> = {
+  phone: 130,
+  'id-card': 190,
+  'bank-card': 190,
+  date: 120,
+  datetime: 160,
+  select: 110,
+  checkbox: 80,
+  number: 110,
+};
+
+export function RecordsList({
+  formId,
+  form,
+  page,
+  query,
+  notice,
+}: {
+  formId: string;
+  form: { name: string; description: string; definition: FormDefinition; can: { view: boolean; create: boolean } };
+  page: RecordPageData | null;
+  query: ListQuery;
+  notice?: string;
+}) {
+  const t = useTranslations('records.list');
+  const router = useRouter();
+  const pathname = usePathname();
+  const searchParams = useSearchParams();
+  const [pending, startTransition] = useTransition();
+
+  const fields = useMemo(() => fieldsOf(form.definition), [form.definition]);
+  const ownerField = fields.find((f) => f.kind === 'owner');
+  // Short fields make the columns; long text (notes, addresses) reads better on the record page.
+  const shown = fields.filter((f) => f.kind !== 'owner' && f.kind !== 'textarea' && f.kind !== 'address').slice(0, MAX_FIELD_COLUMNS);
+  const searchable = fields.filter((f) => f.schema.type === 'string' && !f.schema['x-encrypted'] && f.kind !== 'owner');
+
+  const go = (patch: Record<string, string | number | undefined>) => {
+    const next = new URLSearchParams(searchParams.toString());
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === undefined || v === '') next.delete(k);
+      else next.set(k, String(v));
+    }
+    startTransition(() => router.push(`${pathname}?${next.toString()}`));
+  };
+
+  const sortOrderOf = (key: string): SortOrder => (query.sort === key ? (query.order === 'asc' ? 'ascend' : 'descend') : null);
+
+  const columns: TableProps<RecordItem>['columns'] = [
+    ...shown.map((f, i) => ({
+      key: f.key,
+      dataIndex: ['values', f.key],
+      title: (
+        <span>
+          {f.schema.title}
+          {f.schema['x-encrypted'] && (
+            <Tooltip title={t('encryptedColumn')}>
+              <LockOutlined style={{ marginLeft: 6, color: '#17a34a', fontSize: 12 }} />
+            </Tooltip>
+          )}
+        </span>
+      ),
+      sorter: !f.schema['x-encrypted'],
+      sortOrder: sortOrderOf(f.key),
+      width: COLUMN_WIDTHS[f.kind],
+      fixed: i === 0 ? ('left' as const) : undefined,
+      render: (_: unknown, r: RecordItem) =>
+        i === 0 ? (
+          <Link href={`/apps/${formId}/${r.id}`} className={styles.rowLink} onClick={(e) => e.stopPropagation()}>
+            <FieldValue field={f} value={r.values[f.key]} compact />
+          </Link>
+        ) : (
+          <FieldValue field={f} value={r.values[f.key]} compact />
+        ),
+    })),
+    {
+      key: 'owner',
+      title: ownerField?.schema.title ?? t('owner'),
+      width: 130,
+      render: (_: unknown, r: RecordItem) => (
+        <span className={styles.owner}>
+          <Avatar size={22} style={{ background: '#e8eefc', color: '#1f5eff', fontSize: 12 }}>
+            {r.owner.name.slice(0, 1)}
+          </Avatar>
+          {r.owner.name}
+        </span>
+      ),
+    },
+    {
+      key: 'updatedAt',
+      title: t('updatedAt'),
+      width: 170,
+      sorter: true,
+      sortDirections: ['descend', 'ascend'],
+      sortOrder: sortOrderOf('updatedAt'),
+      render: (_: unknown, r: RecordItem) => (
+        <Tooltip title={dayjs(r.updatedAt).format('YYYY-MM-DD HH:mm:ss')}>
+          <span className={styles.time}>{dayjs(r.updatedAt).format('YYYY-MM-DD HH:mm')}</span>
+        </Tooltip>
+      ),
+    },
+  ];
+
+  const onChange: TableProps<RecordItem>['onChange'] = (pagination, _filters, sorter) => {
+    const s = Array.isArray(sorter) ? sorter[0] : sorter;
+    const sort = s?.order ? String(s.columnKey) : undefined;
+    const order = s?.order === 'ascend' ? 'asc' : 'desc';
+    const sortChanged = (sort ?? 'updatedAt') !== query.sort || (sort ? order : 'desc') !== query.order;
+    go({
+      sort: sort && !(sort === 'updatedAt' && order === 'desc') ? sort : undefined,
+      order: sort && !(sort === 'updatedAt' && order === 'desc') ? order : undefined,
+      // A new order starts again from the first page.
+      page: sortChanged || pagination.current === 1 ? undefined : pagination.current,
+      pageSize: pagination.pageSize === 20 ? undefined : pagination.pageSize,
+    });
+  };
+
+  const createButton = form.can.create && (
+    <Link href={`/apps/${formId}/new`}>
+      <Button type="primary" icon={<PlusOutlined />} data-testid="new-record">
+        {t('create')}
+      </Button>
+    </Link>
+  );
+
+  return (
+    <>
+      <PageCrumbs items={[{ title: t('workbench'), href: '/apps' }, { title: form.name }]} />
+      <PageHeader title={form.name} description={form.description || undefined} extra={createButton} />
+      {notice && <Alert type="info" showIcon title={notice} style={{ marginBottom: 16 }} />}
+      {page && (
+        <Card variant="outlined" styles={{ body: { padding: 0 } }}>
+          <div className={styles.toolbar}>
+            <div className={styles.toolbarLeft}>
+              <Input.Search
+                allowClear
+                defaultValue={query.q}
+                placeholder={
+                  searchable.length
+                    ? t('searchPlaceholder', { fields: searchable.slice(0, 3).map((f) => f.schema.title).join('、') })
+                    : t('searchNone')
+                }
+                disabled={searchable.length === 0}
+                onSearch={(q) => go({ q: q.trim() || undefined, page: undefined })}
+                style={{ width: 340 }}
+                data-testid="records-search"
+              />
+              <span className={styles.total}>{t('total', { n: page.total })}</span>
+            </div>
+            <Tooltip title={t('refresh')}>
+              <Button icon={<ReloadOutlined />} onClick={() => startTransition(() => router.refresh())} aria-label={t('refresh')} />
+            </Tooltip>
+          </div>
+          <Table<RecordItem>
+            className={styles.table}
+            rowKey="id"
+            size="middle"
+            loading={pending}
+            columns={columns}
+            dataSource={page.items}
+            onChange={onChange}
+            showSorterTooltip={{ target: 'sorter-icon' }}
+            scroll={{ x: 'max-content' }}
+            onRow={(r) => ({ onClick: () => router.push(`/apps/${formId}/${r.id}`) })}
+            locale={{
+              emptyText: (
+                <Empty
+                  image={Empty.PRESENTED_IMAGE_SIMPLE}
+                  description={query.q ? t('noMatch', { q: query.q }) : t('empty')}
+                >
+                  {!query.q && createButton}
+                </Empty>
+              ),
+            }}
+            pagination={{
+              current: page.page,
+              pageSize: page.pageSize,
+              total: page.total,
+              showSizeChanger: true,
+              pageSizeOptions: [10, 20, 50, 100],
+              showTotal: (n) => t('total', { n }),
+            }}
+          />
+        </Card>
+      )}
+    </>
+  );
+}
