@@ -25,6 +25,7 @@ export default defineConfig({
   use: {
     ...devices['Desktop Chrome'],
     baseURL: `http://localhost:${PORT}`,
+    viewport: { width: 1440, height: 900 },
     // Headless Chromium would send en-US; the product's first language is 简体中文.
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
@@ -47,7 +48,8 @@ export default defineConfig({
     command: `npm run build && npm run serve -- -p ${PORT}`,
     url: `http://localhost:${PORT}`,
     env: { FW_DATA_DIR: dataDir, PORT: String(PORT), NEXTAUTH_URL: `http://localhost:${PORT}`, DATABASE_URL: '' },
-    reuseExistingServer: false,
+    // E2E_REUSE=1 lets a developer iterate against a server they started (fresh data dir!).
+    reuseExistingServer: process.env.E2E_REUSE === '1',
     timeout: 180_000,
     stdout: 'pipe',
     stderr: 'pipe',

@@ -2,12 +2,15 @@
  * Benchmark data: one customer form, 50 salespeople (own scope) and
  * 100,000 generated customers spread evenly over them.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Database } from '@/lib/db/connection';
 import { hashToken } from '@/lib/auth/principal';
 import template from '@/schemas/templates/customer-management.json';
 import { generateCustomers } from '@/lib/examples/fake-customers';
+import { fieldCrypto } from '@/lib/crypto/keyring';
+import { sealValues } from '@/lib/records/protect';
+import { fieldsOf, type FormDefinition } from '@/lib/forms/definition';
 
 export interface BenchWorld {
   formId: string;
@@ -38,6 +41,8 @@ export async function seedBench(db: Database, records: number, ownerCount: numbe
     .execute();
 
   const pool = generateCustomers(5000, 7);
+  const crypto = await fieldCrypto(db);
+  const fields = fieldsOf(schema as FormDefinition);
   const start = Date.now() - records * 60_000;
   const batch = 2000;
   for (let i = 0; i < records; i += batch) {
@@ -45,10 +50,12 @@ export async function seedBench(db: Database, records: number, ownerCount: numbe
     for (let j = i; j < Math.min(records, i + batch); j++) {
       const owner = owners[j % owners.length];
       const at = new Date(start + j * 60_000);
+      const id = randomUUID();
       rows.push({
+        id,
         form_id: form.id,
         form_version: 1,
-        values: JSON.stringify(pool[j % pool.length]),
+        values: JSON.stringify(sealValues(crypto, form.id, id, fields, { ...pool[j % pool.length] })),
         owner_id: owner,
         department_id: dept.id,
         created_by: owner,

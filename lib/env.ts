@@ -47,6 +47,9 @@ function parseEnv(source: NodeJS.ProcessEnv): Env {
   if (!['true', 'false', '1', '0'].includes(trustProxyRaw)) problems.push(`FW_TRUST_PROXY must be true or false (got "${trustProxyRaw}")`);
   const sessionMaxAge = Number(source.FW_SESSION_MAX_AGE ?? 8 * 3600);
   if (!Number.isInteger(sessionMaxAge) || sessionMaxAge < 60) problems.push('FW_SESSION_MAX_AGE must be a whole number of seconds ≥ 60');
+  if (source.FW_MASTER_KEY !== undefined && Buffer.from(source.FW_MASTER_KEY, 'base64').length !== 32) {
+    problems.push('FW_MASTER_KEY must be 32 bytes, base64-encoded (openssl rand -base64 32)');
+  }
   if (source.NEXTAUTH_SECRET !== undefined && source.NEXTAUTH_SECRET.length < 32) {
     problems.push('NEXTAUTH_SECRET must be at least 32 characters');
   }
@@ -70,6 +73,33 @@ export function env(): Env {
 
 /** For tests of the parser itself. */
 export const parseEnvForTest = parseEnv;
+
+/**
+ * The master key that wraps the field-encryption data keys: FW_MASTER_KEY
+ * (32 bytes, base64) when set, otherwise one generated once into the data
+ * folder (with a warning: keep it apart from database backups in production).
+ */
+export function masterKey(): Buffer {
+  const fromEnv = process.env.FW_MASTER_KEY;
+  if (fromEnv) {
+    const key = Buffer.from(fromEnv, 'base64');
+    if (key.length !== 32) throw new ConfigError('FW_MASTER_KEY must be 32 bytes, base64-encoded (openssl rand -base64 32)');
+    return key;
+  }
+  const file = path.join(env().dataDir, 'master-key');
+  if (!existsSync(file)) {
+    mkdirSync(env().dataDir, { recursive: true });
+    try {
+      writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
+      console.warn(`[formwarden] FW_MASTER_KEY is not set: generated a master key into ${file}. Keep it out of database backups; set FW_MASTER_KEY in production.`);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
+  const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+  if (key.length !== 32) throw new ConfigError(`${file} does not hold a 32-byte base64 key`);
+  return key;
+}
 
 /**
  * The sign-in secret: NEXTAUTH_SECRET when set, otherwise one generated once

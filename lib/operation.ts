@@ -19,6 +19,7 @@ import { AppError, isAppError, type ErrorCode } from '@/lib/errors';
 import { appendAuditEvents, type AuditEntry, type AuditOutcome } from '@/lib/audit/append';
 import { resolvePrincipal, type Caller, type Principal } from '@/lib/auth/principal';
 import { say, type Locale } from '@/lib/i18n';
+import { env } from '@/lib/env';
 
 export type { Caller, Principal } from '@/lib/auth/principal';
 
@@ -83,7 +84,9 @@ const outcomeOf = (code: ErrorCode): AuditOutcome =>
   code === 'not_found' ? 'not_found' : code === 'forbidden' || code === 'unauthenticated' ? 'denied' : code === 'invalid_input' ? 'invalid' : code === 'conflict' ? 'conflict' : 'failed';
 
 export function defineOperation<I, O>(spec: OperationSpec<I, O>): Operation<I, O> {
-  if (registry.has(spec.name)) throw new Error(`Operation ${spec.name} is defined twice`);
+  // Two operations with one name would make the audit log ambiguous. In
+  // development, hot reload evaluates a module again: the new one replaces it.
+  if (registry.has(spec.name) && env().nodeEnv !== 'development') throw new Error(`Operation ${spec.name} is defined twice`);
   let validate: ValidateFunction | undefined;
 
   const op = async (caller: Caller, rawInput: I): Promise<O> => {

@@ -4,7 +4,9 @@
  */
 import type { Migration } from 'kysely/migration';
 import * as initial from './2026-11-29-0001-initial';
+import * as encryptionKeys from './2026-11-29-0002-encryption-keys';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-29-0001-initial': initial,
+  '2026-11-29-0002-encryption-keys': encryptionKeys,
 };

@@ -398,6 +398,7 @@ export function FormBuilder({ formId, initial, userOptions, currentUserId, saveD
           </aside>
 
           <section className={styles.center}>
+            {/* Tabs as a header only: the panes below own their scrolling. */}
             <Tabs
               activeKey={tab}
               onChange={setTab}
@@ -408,109 +409,88 @@ export function FormBuilder({ formId, initial, userOptions, currentUserId, saveD
                 </Button>
               }
               items={[
-                {
-                  key: 'design',
-                  label: (
-                    <span>
-                      <EditOutlined /> {t('tabs.design')}
-                    </span>
-                  ),
-                  children: (
-                    <div className={styles.centerScroll} onClick={(e) => e.target === e.currentTarget && setSelectedKey(null)}>
-                      {formProblems.length > 0 && (
-                        <Alert
-                          type="error"
-                          showIcon
-                          className={styles.formProblems}
-                          title={t('canvas.formProblems')}
-                          description={
-                            <ul className={styles.problemList}>
-                              {formProblems.map((p) => (
-                                <li key={`${p.path}|${p.message}`}>{p.message}</li>
-                              ))}
-                            </ul>
-                          }
-                        />
-                      )}
-                      <div className={styles.canvasHead}>
-                        <div>
-                          <div className={styles.canvasTitle}>{name || t('crumbs.untitled')}</div>
-                          <div className={styles.canvasSub}>{t('canvas.count', { n: fields.length })}</div>
-                        </div>
-                      </div>
-                      <Canvas
-                        fields={fields}
-                        selectedKey={selectedKey}
-                        errorsByField={errorsByField}
-                        overKey={overId}
-                        draggingNew={draggingNew}
-                        userOptions={userOptions}
-                        onSelect={setSelectedKey}
-                        onDelete={remove}
-                        onDuplicate={duplicate}
-                      />
-                      <RemovedFields items={removed} onRestore={restore} />
-                    </div>
-                  ),
-                },
-                {
-                  key: 'preview',
-                  label: (
-                    <span data-testid="tab-preview">
-                      <EyeOutlined /> {t('tabs.preview')}
-                    </span>
-                  ),
-                  children: (
-                    <div className={styles.centerScroll}>
-                      {!verdict.ok && <Alert type="warning" showIcon className={styles.formProblems} title={t('preview.invalid', { n: problems.length })} />}
-                      <div className={styles.previewFrame}>
-                        <div className={styles.previewHead}>
-                          <div className={styles.previewTitle}>{name || t('crumbs.untitled')}</div>
-                          {description && <div className={styles.previewDesc}>{description}</div>}
-                        </div>
-                        <RecordForm
-                          key={JSON.stringify(deferred)}
-                          definition={deferred}
-                          mode="preview"
-                          columns={1}
-                          userOptions={userOptions}
-                          defaultOwnerId={currentUserId}
-                          footerExtra={t('preview.note')}
-                        />
-                      </div>
-                    </div>
-                  ),
-                },
-                {
-                  key: 'json',
-                  label: (
-                    <span>
-                      <CodeOutlined /> {t('tabs.json')}
-                    </span>
-                  ),
-                  children: (
-                    <div className={styles.centerScroll}>
-                      <div className={styles.jsonBar}>
-                        <Typography.Text type="secondary">{t('json.hint')}</Typography.Text>
-                        <Button
-                          size="small"
-                          icon={<CopyOutlined />}
-                          onClick={() =>
-                            void navigator.clipboard
-                              .writeText(JSON.stringify(draft, null, 2))
-                              .then(() => message.success(t('json.copied')))
-                              .catch(() => undefined)
-                          }
-                        >
-                          {t('json.copy')}
-                        </Button>
-                      </div>
-                      <pre className={styles.json}>{JSON.stringify(draft, null, 2)}</pre>
-                    </div>
-                  ),
-                },
+                { key: 'design', label: <span><EditOutlined /> {t('tabs.design')}</span> },
+                { key: 'preview', label: <span data-testid="tab-preview"><EyeOutlined /> {t('tabs.preview')}</span> },
+                { key: 'json', label: <span><CodeOutlined /> {t('tabs.json')}</span> },
               ]}
             />
+            {tab === 'design' && (
+              <div className={styles.centerScroll} onClick={(e) => e.target === e.currentTarget && setSelectedKey(null)}>
+                {formProblems.length > 0 && (
+                  <Alert
+                    type="error"
+                    showIcon
+                    className={styles.formProblems}
+                    title={t('canvas.formProblems')}
+                    description={
+                      <ul className={styles.problemList}>
+                        {formProblems.map((p) => (
+                          <li key={`${p.path}|${p.message}`}>{p.message}</li>
+                        ))}
+                      </ul>
+                    }
+                  />
+                )}
+                <div className={styles.canvasHead}>
+                  <div>
+                    <div className={styles.canvasTitle}>{name || t('crumbs.untitled')}</div>
+                    <div className={styles.canvasSub}>{t('canvas.count', { n: fields.length })}</div>
+                  </div>
+                </div>
+                <Canvas
+                  fields={fields}
+                  selectedKey={selectedKey}
+                  errorsByField={errorsByField}
+                  overKey={overId}
+                  draggingNew={draggingNew}
+                  userOptions={userOptions}
+                  onSelect={setSelectedKey}
+                  onDelete={remove}
+                  onDuplicate={duplicate}
+                />
+                <RemovedFields items={removed} onRestore={restore} />
+              </div>
+            )}
+            {tab === 'preview' && (
+              <div className={styles.centerScroll}>
+                {!verdict.ok && <Alert type="warning" showIcon className={styles.formProblems} title={t('preview.invalid', { n: problems.length })} />}
+                <div className={styles.previewFrame}>
+                  <div className={styles.previewHead}>
+                    <div className={styles.previewTitle}>{name || t('crumbs.untitled')}</div>
+                    {description && <div className={styles.previewDesc}>{description}</div>}
+                  </div>
+                  <RecordForm
+                    key={JSON.stringify(deferred)}
+                    definition={deferred}
+                    mode="preview"
+                    columns={1}
+                    userOptions={userOptions}
+                    defaultOwnerId={currentUserId}
+                    footerExtra={t('preview.note')}
+                  />
+                </div>
+              </div>
+            )}
+            {tab === 'json' && (
+              <div className={styles.centerScroll}>
+                <div className={styles.jsonBar}>
+                  <Typography.Text type="secondary">{t('json.hint')}</Typography.Text>
+                  <Button
+                    size="small"
+                    icon={<CopyOutlined />}
+                    onClick={() =>
+                      void navigator.clipboard
+                        .writeText(JSON.stringify(draft, null, 2))
+                        .then(() => message.success(t('json.copied')))
+                        .catch(() => undefined)
+                    }
+                  >
+                    {t('json.copy')}
+                  </Button>
+                </div>
+                <pre className={styles.json}>{JSON.stringify(draft, null, 2)}</pre>
+              </div>
+            )}
           </section>
 
           <aside className={styles.right}>

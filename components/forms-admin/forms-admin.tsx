@@ -97,7 +97,7 @@ export function FormsAdmin({
     {
       key: 'records',
       title: t('records'),
-      width: 110,
+      width: 120,
       align: 'right',
       render: (_, f) => <span className={styles.count}>{f.recordCount.toLocaleString()}</span>,
     },

@@ -9,7 +9,6 @@ import { useMemo, useState } from 'react';
 import Link from 'next/link';
 import { Alert, Button, Card, Collapse, Empty, Popconfirm, Select, Space, Switch, Table, Tag, Tooltip, Typography } from 'antd';
 import { useTranslations } from 'next-intl';
-import type { Grant } from '@/lib/policy/grants';
 import { useRunAction, type Action } from '../action-result';
 import { PageHeader } from '../page-header';
 import { PageCrumbs } from '../records/page-crumbs';
@@ -27,10 +26,18 @@ const SCOPES: Scope[] = ['own', 'department', 'all'];
 const MODES: FieldMode[] = ['hidden', 'masked', 'read', 'write'];
 const MODE_COLORS: Record<FieldMode, string> = { hidden: 'default', masked: 'purple', read: 'blue', write: 'green' };
 
+/** A grant as stored (docs/operations.md); `fields` only where the grant schema has field modes. */
+export interface GrantValue {
+  actions: Partial<Record<ActionName, { scope?: Scope } | Record<string, never>>>;
+  fields?: Record<string, FieldMode>;
+}
+
 export interface GrantGroup {
   groupId: string;
   groupName: string;
-  grant: Grant | null;
+  grant: GrantValue | null;
+  /** False when the stored grant does not pass the grant schema: policy then ignores it (no access). */
+  valid: boolean;
 }
 
 interface Editing {
@@ -38,7 +45,7 @@ interface Editing {
   fields: Record<string, FieldMode>;
 }
 
-function toEditing(grant: Grant | null): Editing {
+function toEditing(grant: GrantValue | null): Editing {
   const actions: Editing['actions'] = {};
   for (const a of ACTIONS) {
     const rule = (grant?.actions as Record<string, { scope?: Scope } | undefined> | undefined)?.[a];
@@ -48,7 +55,7 @@ function toEditing(grant: Grant | null): Editing {
 }
 
 /** The grant as stored: null when nothing is allowed (which removes it). */
-function toGrant(e: Editing): Grant | null {
+function toGrant(e: Editing, fieldModes: boolean): GrantValue | null {
   const actions: Record<string, unknown> = {};
   for (const a of ACTIONS) {
     const rule = e.actions[a];
@@ -56,8 +63,8 @@ function toGrant(e: Editing): Grant | null {
     actions[a] = a === 'create' ? {} : { scope: rule.scope ?? 'own' };
   }
   if (Object.keys(actions).length === 0) return null;
-  const grant: Grant = { actions: actions as Grant['actions'] };
-  if (Object.keys(e.fields).length) grant.fields = { ...e.fields };
+  const grant: GrantValue = { actions: actions as GrantValue['actions'] };
+  if (fieldModes && Object.keys(e.fields).length) grant.fields = { ...e.fields };
   return grant;
 }
 
@@ -65,19 +72,23 @@ function GroupGrant({
   formId,
   group,
   fields,
+  fieldModes,
   setGrantAction,
 }: {
   formId: string;
   group: GrantGroup;
   fields: { key: string; title: string }[];
+  fieldModes: boolean;
   setGrantAction: Action<{ formId: string; groupId: string; grant: unknown }, { ok: true }>;
 }) {
   const t = useTranslations('grants');
   const run = useRunAction();
   const [editing, setEditing] = useState<Editing>(() => toEditing(group.grant));
   const [saving, setSaving] = useState(false);
-  const grant = useMemo(() => toGrant(editing), [editing]);
-  const dirty = JSON.stringify(grant) !== JSON.stringify(toGrant(toEditing(group.grant)));
+  const grant = useMemo(() => toGrant(editing, fieldModes), [editing, fieldModes]);
+  // A stored grant the schema refuses counts as a change: saving it again repairs it.
+  // (Compared through toGrant: JSONB does not keep key order.)
+  const dirty = !group.valid || JSON.stringify(grant) !== JSON.stringify(toGrant(toEditing(group.grant), fieldModes));
   const defaultMode: FieldMode = editing.fields['*'] ?? 'hidden';
 
   const setAction = (a: ActionName, on: boolean) =>
@@ -101,7 +112,7 @@ function GroupGrant({
       return { ...e, fields: f };
     });
 
-  const save = async (value: Grant | null) => {
+  const save = async (value: GrantValue | null) => {
     setSaving(true);
     try {
       await run(() => setGrantAction({ formId, groupId: group.groupId, grant: value }), { success: value ? t('saved', { group: group.groupName }) : t('removed', { group: group.groupName }) });
@@ -112,7 +123,7 @@ function GroupGrant({
 
   const warnings: string[] = [];
   const canWrite = editing.actions.create || editing.actions.edit;
-  if (canWrite && !Object.values(editing.fields).includes('write')) warnings.push(t('warnNoWritable'));
+  if (fieldModes && canWrite && !Object.values(editing.fields).includes('write')) warnings.push(t('warnNoWritable'));
 
   const actionRows = ACTIONS.map((a) => ({ key: a, action: a }));
 
@@ -127,7 +138,13 @@ function GroupGrant({
             <TeamOutlined />
           </span>
           {group.groupName}
-          {group.grant ? (
+          {group.grant && !group.valid ? (
+            <Tooltip title={t('invalidHelp')}>
+              <Tag color="error" variant="filled">
+                {t('invalid')}
+              </Tag>
+            </Tooltip>
+          ) : group.grant ? (
             <Tag color="success" variant="filled">
               {t('granted')}
             </Tag>
@@ -215,54 +232,65 @@ function GroupGrant({
           />
         </div>
 
-        <div className={styles.section}>
-          <div className={styles.sectionTitle}>
-            {t('fieldsTitle')}
-            <Tooltip title={t('fieldsHelp')}>
-              <InfoCircleOutlined className={styles.hint} />
-            </Tooltip>
+        {fieldModes ? (
+          <div className={styles.section}>
+            <div className={styles.sectionTitle}>
+              {t('fieldsTitle')}
+              <Tooltip title={t('fieldsHelp')}>
+                <InfoCircleOutlined className={styles.hint} />
+              </Tooltip>
+            </div>
+            <div className={styles.defaultMode}>
+              <span>{t('defaultMode')}</span>
+              <Select
+                size="small"
+                style={{ width: 140 }}
+                value={defaultMode}
+                onChange={(v: FieldMode) => setMode('*', v)}
+                options={MODES.map((m) => ({ value: m, label: t(`modes.${m}`) }))}
+              />
+            </div>
+            <div className={styles.fieldList}>
+              {fields.length === 0 && <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('noFields')} />}
+              {fields.map((f) => {
+                const own = editing.fields[f.key];
+                const effective = own ?? defaultMode;
+                return (
+                  <div key={f.key} className={styles.fieldRow}>
+                    <span className={styles.fieldTitle}>
+                      {f.title}
+                      <code className={styles.fieldKey}>{f.key}</code>
+                    </span>
+                    <Select
+                      size="small"
+                      style={{ width: 150 }}
+                      value={own ?? ''}
+                      onChange={(v: string) => setMode(f.key, (v || undefined) as FieldMode | undefined)}
+                      options={[
+                        { value: '', label: t('inherit', { mode: t(`modes.${defaultMode}`) }) },
+                        ...MODES.map((m) => ({ value: m, label: t(`modes.${m}`) })),
+                      ]}
+                    />
+                    <Tag color={MODE_COLORS[effective]} variant="filled" className={styles.modeTag}>
+                      {t(`modes.${effective}`)}
+                    </Tag>
+                  </div>
+                );
+              })}
+            </div>
           </div>
-          <div className={styles.defaultMode}>
-            <span>{t('defaultMode')}</span>
-            <Select
-              size="small"
-              style={{ width: 140 }}
-              value={defaultMode}
-              onChange={(v: FieldMode) => setMode('*', v)}
-              options={MODES.map((m) => ({ value: m, label: t(`modes.${m}`) }))}
-            />
+        ) : (
+          <div className={styles.section}>
+            <div className={styles.sectionTitle}>{t('fieldsTitle')}</div>
+            <div className={styles.fieldsPending}>
+              <div className={styles.fieldsPendingTitle}>{t('fieldModesPendingTitle')}</div>
+              <div>{t('fieldModesPending')}</div>
+            </div>
           </div>
-          <div className={styles.fieldList}>
-            {fields.length === 0 && <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('noFields')} />}
-            {fields.map((f) => {
-              const own = editing.fields[f.key];
-              const effective = own ?? defaultMode;
-              return (
-                <div key={f.key} className={styles.fieldRow}>
-                  <span className={styles.fieldTitle}>
-                    {f.title}
-                    <code className={styles.fieldKey}>{f.key}</code>
-                  </span>
-                  <Select
-                    size="small"
-                    style={{ width: 150 }}
-                    value={own ?? ''}
-                    onChange={(v: string) => setMode(f.key, (v || undefined) as FieldMode | undefined)}
-                    options={[
-                      { value: '', label: t('inherit', { mode: t(`modes.${defaultMode}`) }) },
-                      ...MODES.map((m) => ({ value: m, label: t(`modes.${m}`) })),
-                    ]}
-                  />
-                  <Tag color={MODE_COLORS[effective]} variant="filled" className={styles.modeTag}>
-                    {t(`modes.${effective}`)}
-                  </Tag>
-                </div>
-              );
-            })}
-          </div>
-        </div>
+        )}
       </div>
 
+      {group.grant && !group.valid && <Alert type="error" showIcon title={t('invalidAlert')} className={styles.warning} />}
       {warnings.map((w) => (
         <Alert key={w} type="warning" showIcon title={w} className={styles.warning} />
       ))}
@@ -292,12 +320,15 @@ export function GrantsEditor({
   formName,
   fields,
   groups,
+  fieldModes,
   setGrantAction,
 }: {
   formId: string;
   formName: string;
   fields: { key: string; title: string }[];
   groups: GrantGroup[];
+  /** Whether grants carry field modes (the grant schema has `fields`); until policy enforces them they are refused. */
+  fieldModes: boolean;
   setGrantAction: Action<{ formId: string; groupId: string; grant: unknown }, { ok: true }>;
 }) {
   const t = useTranslations('grants');
@@ -306,7 +337,7 @@ export function GrantsEditor({
       <PageCrumbs items={[{ title: t('crumbForms'), href: '/admin/forms' }, { title: formName, href: `/admin/forms/${formId}/builder` }, { title: t('title') }]} />
       <PageHeader title={t('heading', { form: formName })} description={t('description')} />
       <FormAdminTabs formId={formId} active="grants" />
-      <Alert type="info" showIcon className={styles.intro} title={t('intro')} />
+      <Alert type="info" showIcon className={styles.intro} style={{ marginBottom: 16 }} title={t('intro')} />
       {groups.length === 0 ? (
         <Card variant="outlined">
           <Empty description={t('noGroups')}>
@@ -318,7 +349,14 @@ export function GrantsEditor({
       ) : (
         <div className={styles.list}>
           {groups.map((g) => (
-            <GroupGrant key={`${g.groupId}:${JSON.stringify(g.grant)}`} formId={formId} group={g} fields={fields} setGrantAction={setGrantAction} />
+            <GroupGrant
+              key={`${g.groupId}:${JSON.stringify(g.grant)}:${g.valid}`}
+              formId={formId}
+              group={g}
+              fields={fields}
+              fieldModes={fieldModes}
+              setGrantAction={setGrantAction}
+            />
           ))}
         </div>
       )}

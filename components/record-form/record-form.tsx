@@ -37,6 +37,8 @@ export interface RecordFormProps {
   /** Two columns on wide screens (default), or one (narrow places such as the builder). */
   columns?: 1 | 2;
   disabled?: boolean;
+  /** Keeps the inputs usable (to copy from) but refuses to submit, e.g. after a conflict. */
+  submitDisabled?: boolean;
   /** Shown on the left of the buttons. */
   footerExtra?: ReactNode;
 }
@@ -87,6 +89,7 @@ function RecordEditor({
   cacheKey,
   columns = 2,
   disabled,
+  submitDisabled,
   footerExtra,
 }: RecordFormProps) {
   const t = useTranslations('records.form');
@@ -126,7 +129,6 @@ function RecordEditor({
   useEffect(() => {
     if (serverErrors && Object.keys(serverErrors).length) applyServerErrors(serverErrors);
     // Only when the page hands over new errors.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [serverErrors]);
 
   // Leaving with unsaved input asks first (not in the builder's preview).
@@ -146,7 +148,7 @@ function RecordEditor({
         message.success(t('previewValid'));
         return;
       }
-      if (!onSubmit) return;
+      if (!onSubmit || submitDisabled) return;
       const result = await onSubmit(values);
       if (!result.ok && result.error) applyServerErrors(result.error.fields, result.error.message);
       if (!result.ok) throw new Error('not saved'); // keeps isSubmitSuccessful false
@@ -234,7 +236,7 @@ function RecordEditor({
               {t('cancel')}
             </Button>
           )}
-          <Button type="primary" htmlType="submit" loading={isSubmitting} disabled={disabled} data-testid="record-form-submit">
+          <Button type="primary" htmlType="submit" loading={isSubmitting} disabled={disabled || submitDisabled} data-testid="record-form-submit">
             {submitLabel ?? (mode === 'preview' ? t('previewSubmit') : mode === 'create' ? t('create') : t('save'))}
           </Button>
         </Space>

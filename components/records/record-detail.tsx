@@ -61,8 +61,10 @@ export function RecordDetail({
     try {
       const result = await deleteAction({ formId, recordId: record.id, version: record.version });
       if (!result.ok) {
-        if (result.error.code === 'conflict') setConflict(true);
-        else message.error(result.error.message);
+        if (result.error.code === 'conflict') {
+          setConflict(true);
+          window.scrollTo({ top: 0, behavior: 'smooth' });
+        } else message.error(result.error.message);
         return;
       }
       message.success(t('deleted'));
@@ -145,7 +147,7 @@ export function RecordDetail({
               mode="edit"
               userOptions={userOptions}
               cacheKey={`${formId}:${form.version}`}
-              disabled={conflict}
+              submitDisabled={conflict}
               onCancel={() => setEditing(false)}
               onSubmit={async (values) => {
                 const changed = changedValues(form.definition, record.values, values);
@@ -160,6 +162,7 @@ export function RecordDetail({
                     if (result.error.code === 'conflict') {
                       // Keep what the user typed on screen, save nothing, offer the newer version.
                       setConflict(true);
+                      window.scrollTo({ top: 0, behavior: 'smooth' });
                       return { ok: false };
                     }
                     return { ok: false, error: result.error };

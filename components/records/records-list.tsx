@@ -21,9 +21,9 @@ import { LockOutlined, PlusOutlined, ReloadOutlined } from '../icons';
 
 const MAX_FIELD_COLUMNS = 6;
 const COLUMN_WIDTHS: Partial<Record<string, number>> = {
-  phone: 130,
-  'id-card': 190,
-  'bank-card': 190,
+  phone: 124,
+  'id-card': 176,
+  'bank-card': 186,
   date: 120,
   datetime: 160,
   select: 110,
@@ -97,7 +97,7 @@ export function RecordsList({
     {
       key: 'owner',
       title: ownerField?.schema.title ?? t('owner'),
-      width: 130,
+      width: 112,
       render: (_: unknown, r: RecordItem) => (
         <span className={styles.owner}>
           <Avatar size={22} style={{ background: '#e8eefc', color: '#1f5eff', fontSize: 12 }}>
@@ -110,7 +110,7 @@ export function RecordsList({
     {
       key: 'updatedAt',
       title: t('updatedAt'),
-      width: 170,
+      width: 150,
       sorter: true,
       sortDirections: ['descend', 'ascend'],
       sortOrder: sortOrderOf('updatedAt'),

@@ -120,6 +120,13 @@ export interface AuditEventsTable {
   details: Json<Record<string, unknown>> | null;
 }
 
+export interface EncryptionKeysTable {
+  version: number;
+  /** The data key, AES-256-GCM-wrapped by the master key. */
+  wrapped_key: string;
+  created_at: Generated<Date>;
+}
+
 export interface SettingsTable {
   key: string;
   value: Json<unknown>;
@@ -138,6 +145,7 @@ export interface DB {
   api_tokens: ApiTokensTable;
   audit_events: AuditEventsTable;
   settings: SettingsTable;
+  encryption_keys: EncryptionKeysTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -10,6 +10,10 @@ import template from '@/schemas/templates/customer-management.json';
 import { hashPassword } from '@/lib/auth/passwords';
 import { AppError } from '@/lib/errors';
 import { generateCustomers } from './fake-customers';
+import { randomUUID } from 'node:crypto';
+import { fieldCrypto } from '@/lib/crypto/keyring';
+import { sealValues } from '@/lib/records/protect';
+import { fieldsOf, type FormDefinition } from '@/lib/forms/definition';
 
 interface DepartmentSpec {
   name: string;
@@ -99,6 +103,9 @@ export async function unsafeSeedExample(
   const count = options.recordCount ?? formSpec.records.count;
   const customers = generateCustomers(count, options.seed ?? 20261129);
   const now = Date.now();
+  // Encrypted fields are sealed here too: no plaintext of them ever lands in the table.
+  const crypto = await fieldCrypto(trx);
+  const fields = fieldsOf(formSpec.schema as FormDefinition);
   for (let start = 0; start < customers.length; start += 500) {
     await trx
       .insertInto('records')
@@ -107,10 +114,12 @@ export async function unsafeSeedExample(
           const i = start + j;
           const owner = owners[i % owners.length];
           const at = new Date(now - (count - i) * 3_600_000);
+          const id = randomUUID();
           return {
+            id,
             form_id: form.id,
             form_version: 1,
-            values: JSON.stringify(c),
+            values: JSON.stringify(sealValues(crypto, form.id, id, fields, { ...c })),
             owner_id: owner.id,
             department_id: owner.departmentId,
             created_by: owner.id,

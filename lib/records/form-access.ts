@@ -11,6 +11,7 @@ import { say, type Locale } from '@/lib/i18n';
 import { fieldsOf, type FieldInfo, type FormDefinition } from '@/lib/forms/definition';
 import type { Principal } from '@/lib/auth/principal';
 import type { Decision, RecordAction } from '@/lib/policy/grants';
+import { fieldCrypto, type FieldCrypto } from '@/lib/crypto/keyring';
 
 export interface FormAccess {
   formId: string;
@@ -23,6 +24,8 @@ export interface FormAccess {
   grants: unknown[];
   /** Key of the field bound to the record's owner, if the form has one. */
   ownerKey: string | undefined;
+  /** Seals and opens encrypted fields for this request. */
+  crypto: FieldCrypto;
   /** Policy decisions per action, computed once per request. */
   decisions?: Record<RecordAction, Decision>;
 }
@@ -62,5 +65,6 @@ export async function loadFormAccess(trx: Transaction<DB>, principal: Principal,
     fields,
     grants,
     ownerKey: fields.find((f) => f.kind === 'owner')?.key,
+    crypto: await fieldCrypto(trx),
   };
 }

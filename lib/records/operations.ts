@@ -13,6 +13,8 @@ import { decide, recordActions, scopeCovers, type RecordAction, type RowScope } 
 import { getRecordValidator, normalizeValues } from '@/lib/forms/record-validator';
 import { loadFormAccess, type FormAccess } from './form-access';
 import { scopeFilter } from './scope-sql';
+import { openValue, sealValues } from './protect';
+import { randomUUID } from 'node:crypto';
 import type { RecordDTO, RecordPage } from './dto';
 
 export type { RecordDTO, RecordPage } from './dto';
@@ -78,7 +80,7 @@ function toDTO(row: RecordRowOut, form: FormAccess, principal: Principal): Recor
   const values: Record<string, unknown> = {};
   for (const f of form.fields) {
     if (f.key === form.ownerKey) values[f.key] = row.owner_id;
-    else if (row.values[f.key] !== undefined) values[f.key] = row.values[f.key];
+    else if (row.values[f.key] !== undefined) values[f.key] = openValue(form.crypto, form.formId, row.id, f.key, row.values[f.key]);
   }
   return {
     id: row.id,
@@ -188,7 +190,8 @@ export const listRecords = defineOperation<ListRecordsInput, RecordPage>({
     const pageSize = input.pageSize ?? 20;
     const order = input.order ?? 'desc';
     const sortKey = input.sort ?? 'createdAt';
-    const sortField = fields.find((f) => f.key === sortKey && f.kind !== 'owner');
+    // Ciphertext has no order: sorting by an encrypted field is refused.
+    const sortField = fields.find((f) => f.key === sortKey && f.kind !== 'owner' && !f.schema['x-encrypted']);
     if (!sortable.has(sortKey) && !sortField) {
       throw invalid(ctx.locale, { sort: say(ctx.locale, { zh: '不能按此列排序', en: 'Cannot sort by this column' }) });
     }
@@ -266,12 +269,15 @@ export const createRecord = defineOperation<{ formId: string; values: Record<str
     requireScope(form, ctx.principal, 'create');
     const values = validateValues(ctx, form, input.values);
     const { stored, ownerId, departmentId } = await resolveOwner(ctx, form, values, ctx.principal.userId);
+    // The id is chosen here because the ciphertexts are bound to it.
+    const id = randomUUID();
     const inserted = await ctx.db
       .insertInto('records')
       .values({
+        id,
         form_id: form.formId,
         form_version: form.version,
-        values: JSON.stringify(stored),
+        values: JSON.stringify(sealValues(form.crypto, form.formId, id, form.fields, stored)),
         owner_id: ownerId,
         department_id: departmentId,
         created_by: ctx.principal.userId,
@@ -323,7 +329,7 @@ export const updateRecord = defineOperation<UpdateRecordInput, RecordDTO>({
     const updated = await ctx.db
       .updateTable('records')
       .set({
-        values: JSON.stringify({ ...kept, ...stored }),
+        values: JSON.stringify({ ...kept, ...sealValues(form.crypto, form.formId, row.id, form.fields, stored) }),
         owner_id: ownerId,
         department_id: departmentId,
         form_version: form.version,

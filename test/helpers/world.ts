@@ -3,7 +3,10 @@
  * an admin, a customer form with grants, and records owned by each seller.
  * Built directly in the database (unsafe: test setup bypasses policy).
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { fieldCrypto } from '@/lib/crypto/keyring';
+import { sealValues } from '@/lib/records/protect';
+import { fieldsOf } from '@/lib/forms/definition';
 import type { Database } from '@/lib/db/connection';
 import type { Caller } from '@/lib/auth/principal';
 import { hashToken } from '@/lib/auth/principal';
@@ -17,7 +20,7 @@ export const customerForm: FormDefinition = {
   required: ['name', 'phone'],
   properties: {
     name: { type: 'string', title: '客户名称', maxLength: 100, 'x-widget': 'text' },
-    phone: { type: 'string', title: '手机号', format: 'cn-mobile', 'x-widget': 'phone' },
+    phone: { type: 'string', title: '手机号', format: 'cn-mobile', 'x-widget': 'phone', 'x-encrypted': true, 'x-mask': 'phone' },
     level: { type: 'string', title: '客户等级', enum: ['VIP', 'A', 'B', 'C'], 'x-widget': 'select' },
     owner: { type: 'string', title: '负责人', 'x-widget': 'owner' },
     notes: { type: 'string', title: '跟进记录', maxLength: 2000, 'x-widget': 'textarea' },
@@ -92,14 +95,18 @@ export async function buildWorld(db: Database): Promise<World> {
 
   const records = { sales1: [] as string[], sales2: [] as string[], sales3: [] as string[] };
   const deptOf = { sales1: departments.sales1, sales2: departments.sales1, sales3: departments.sales2 };
+  const crypto = await fieldCrypto(db);
   for (const owner of ['sales1', 'sales2', 'sales3'] as const) {
     for (let i = 0; i < 3; i++) {
+      const id = randomUUID();
+      const values = { name: `${owner}-客户${i}`, phone: `1380000${owner.slice(-1)}00${i}`, level: 'B' };
       const row = await db
         .insertInto('records')
         .values({
+          id,
           form_id: formId,
           form_version: 1,
-          values: JSON.stringify({ name: `${owner}-客户${i}`, phone: `1380000${owner.slice(-1)}00${i}`, level: 'B' }),
+          values: JSON.stringify(sealValues(crypto, formId, id, fieldsOf(customerForm), values)),
           owner_id: users[owner],
           department_id: deptOf[owner],
           created_by: users[owner],

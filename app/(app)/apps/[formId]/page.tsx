@@ -1,3 +1,4 @@
+import { cache } from 'react';
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
@@ -16,9 +17,12 @@ const int = (v: string | undefined, fallback: number, max: number) => {
   return Number.isInteger(n) && n >= 1 ? Math.min(n, max) : fallback;
 };
 
+// One listUsableForms (and one audit event) per request, shared by the title and the page.
+const usableForms = cache(() => callForPage(listUsableForms, {}));
+
 async function usableForm(formId: string) {
   if (!UUID.test(formId)) notFound();
-  const forms = await callForPage(listUsableForms, {});
+  const forms = await usableForms();
   const form = forms.find((f) => f.id === formId);
   if (!form) notFound();
   return form;
@@ -26,7 +30,7 @@ async function usableForm(formId: string) {
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
   const { formId } = await params;
-  const forms = await callForPage(listUsableForms, {});
+  const forms = await usableForms();
   return { title: forms.find((f) => f.id === formId)?.name };
 }
 

@@ -3,7 +3,9 @@ import { notFound } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
 import { callForPage } from '@/lib/next/page';
 import { listFormGrants } from '@/lib/forms/operations';
-import { GrantsEditor } from '@/components/forms-admin/grants-editor';
+import { isValidGrant } from '@/lib/policy/grants';
+import grantSchema from '@/schemas/grant.schema.json';
+import { GrantsEditor, type GrantValue } from '@/components/forms-admin/grants-editor';
 import { setFormGrantAction } from '../../actions';
 
 type Params = Promise<{ formId: string }>;
@@ -18,5 +20,13 @@ export default async function GrantsPage({ params }: { params: Params }) {
   const { formId } = await params;
   if (!UUID.test(formId)) notFound();
   const data = await callForPage(listFormGrants, { formId });
-  return <GrantsEditor formId={formId} formName={data.formName} fields={data.fields} groups={data.groups} setGrantAction={setFormGrantAction} />;
+  // Field modes are offered only once the grant schema accepts them (policy enforces what it accepts).
+  const fieldModes = 'fields' in ((grantSchema as { properties?: Record<string, unknown> }).properties ?? {});
+  const groups = data.groups.map((g) => ({
+    groupId: g.groupId,
+    groupName: g.groupName,
+    grant: g.grant as GrantValue | null,
+    valid: g.grant === null || isValidGrant(g.grant),
+  }));
+  return <GrantsEditor formId={formId} formName={data.formName} fields={data.fields} groups={groups} fieldModes={fieldModes} setGrantAction={setFormGrantAction} />;
 }

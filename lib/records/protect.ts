@@ -1,0 +1,30 @@
+/**
+ * Encrypted fields at the records door: values of `x-encrypted` fields are
+ * sealed before they are stored and opened only when a DTO is built, so
+ * plaintext exists in memory for the request and nowhere else.
+ */
+import 'server-only';
+import type { FieldInfo } from '@/lib/forms/definition';
+import { isCipherToken } from '@/lib/crypto/field-cipher';
+import type { FieldCrypto } from '@/lib/crypto/keyring';
+
+export function sealValues(
+  crypto: FieldCrypto,
+  formId: string,
+  recordId: string,
+  fields: FieldInfo[],
+  values: Record<string, unknown>,
+): Record<string, unknown> {
+  const out = { ...values };
+  for (const f of fields) {
+    if (f.schema['x-encrypted'] && out[f.key] !== undefined && !isCipherToken(out[f.key])) {
+      out[f.key] = crypto.encrypt(out[f.key], { formId, recordId, field: f.key });
+    }
+  }
+  return out;
+}
+
+/** Opens whatever is sealed, whether or not the field is still marked encrypted. */
+export function openValue(crypto: FieldCrypto, formId: string, recordId: string, field: string, value: unknown): unknown {
+  return isCipherToken(value) ? crypto.decrypt(value, { formId, recordId, field }) : value;
+}

@@ -1,0 +1,70 @@
+/**
+ * Canaries: plant recognisable values in encrypted fields through the one
+ * door, then look for them everywhere the database keeps text.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { buildWorld, type World } from '../helpers/world';
+import { createRecord, getRecord, listRecords, updateRecord } from '@/lib/records/operations';
+import { AppError } from '@/lib/errors';
+
+let t: TestDatabase;
+let w: World;
+beforeAll(async () => {
+  t = await createTestDatabase();
+  w = await buildWorld(t.db);
+});
+afterAll(async () => t?.drop());
+
+// Generated, valid mainland mobile numbers that appear nowhere else.
+const CANARY = '13987650123';
+const CANARY2 = '13987650456';
+
+async function databaseText(): Promise<string> {
+  const tables = ['records', 'audit_events', 'forms', 'form_versions', 'sessions', 'api_tokens', 'users', 'encryption_keys'];
+  const parts: string[] = [];
+  for (const table of tables) {
+    const rows = await sql<{ t: string }>`select ${sql.table(table)}::text as t from ${sql.table(table)}`.execute(t.db);
+    parts.push(...rows.rows.map((r) => r.t));
+  }
+  return parts.join('\n');
+}
+
+describe('encrypted fields', () => {
+  it('stores no plaintext of an encrypted field, in any table, through create and update', async () => {
+    const rec = await createRecord(w.caller('sales1'), { formId: w.formId, values: { name: '金丝雀公司', phone: CANARY } });
+    expect(rec.values.phone).toBe(CANARY);
+    const stored = await t.db.selectFrom('records').select('values').where('id', '=', rec.id).executeTakeFirstOrThrow();
+    expect(String((stored.values as Record<string, unknown>).phone)).toMatch(/^fw1\.1\./);
+    await updateRecord(w.caller('sales1'), { formId: w.formId, recordId: rec.id, version: rec.version, values: { phone: CANARY2 } });
+    await listRecords(w.caller('sales1'), { formId: w.formId });
+    // An invalid attempt must not leak the value into errors or audit details either.
+    await expect(createRecord(w.caller('sales1'), { formId: w.formId, values: { phone: `${CANARY}9` } })).rejects.toBeInstanceOf(AppError);
+    const text = await databaseText();
+    expect(text).toContain('金丝雀公司'); // the scan does see plain fields
+    expect(text).not.toContain(CANARY);
+    expect(text).not.toContain(CANARY2);
+    expect((await getRecord(w.caller('sales1'), { formId: w.formId, recordId: rec.id })).values.phone).toBe(CANARY2);
+  });
+
+  it('a ciphertext copied into another record does not decrypt there', async () => {
+    const [a, b] = w.records.sales1;
+    const source = await t.db.selectFrom('records').select('values').where('id', '=', a).executeTakeFirstOrThrow();
+    const target = await t.db.selectFrom('records').select('values').where('id', '=', b).executeTakeFirstOrThrow();
+    await t.db
+      .updateTable('records')
+      .set({ values: JSON.stringify({ ...(target.values as object), phone: (source.values as Record<string, unknown>).phone }) })
+      .where('id', '=', b)
+      .execute();
+    const err = await getRecord(w.caller('sales1'), { formId: w.formId, recordId: b }).catch((e) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect(err.code).toBe('internal');
+    expect(JSON.stringify(err)).not.toMatch(/1380000/);
+  });
+
+  it('refuses to sort by an encrypted field', async () => {
+    const err = await listRecords(w.caller('sales1'), { formId: w.formId, sort: 'phone' }).catch((e) => e);
+    expect(err.code).toBe('invalid_input');
+  });
+});
