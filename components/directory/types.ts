@@ -1,40 +1,12 @@
 /**
- * What the directory pages receive from the operations (lib/directory), as
- * plain data. Repeated here so client components import nothing server-side;
- * the pages pass the operations' DTOs, and TypeScript checks they fit.
+ * What the directory pages receive from the operations, as plain data. Type
+ * imports only: they vanish at compile time, so no server code reaches the
+ * browser, and the pages and components cannot drift from the DTOs.
  */
-export interface DirectoryUser {
-  id: string;
-  email: string;
-  name: string;
-  isAdmin: boolean;
-  status: 'active' | 'disabled';
-  department: { id: string; name: string } | null;
-  groups: { id: string; name: string }[];
-  createdAt: string;
-}
+import type { DepartmentNode } from '@/lib/directory/operations';
 
-export interface DepartmentNode {
-  id: string;
-  name: string;
-  parentId: string | null;
-  memberCount: number;
-  children: DepartmentNode[];
-}
-
-export interface DirectoryGroup {
-  id: string;
-  name: string;
-  description: string;
-  memberCount: number;
-  members: { id: string; name: string }[];
-}
-
-export interface UserOption {
-  id: string;
-  name: string;
-  departmentName: string | null;
-}
+export type { UserDTO as DirectoryUser, DepartmentNode, GroupDTO as DirectoryGroup } from '@/lib/directory/operations';
+export type UserOption = { id: string; name: string; departmentName: string | null };
 
 export interface TreeSelectNode {
   value: string;

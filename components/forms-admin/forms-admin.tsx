@@ -12,15 +12,8 @@ import { PageCrumbs } from '../records/page-crumbs';
 import styles from './forms-admin.module.css';
 import { AppstoreOutlined, EditOutlined, FormOutlined, PlusOutlined, RestOutlined, SafetyCertificateOutlined } from '../icons';
 
-export interface AdminFormRow {
-  id: string;
-  name: string;
-  description: string;
-  publishedVersion: number;
-  hasUnpublishedChanges: boolean;
-  recordCount: number;
-  updatedAt: string;
-}
+export type { AdminFormSummary as AdminFormRow } from '@/lib/forms/operations';
+import type { AdminFormSummary as AdminFormRow } from '@/lib/forms/operations';
 
 export function FormsAdmin({
   forms,

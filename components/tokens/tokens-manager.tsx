@@ -6,14 +6,8 @@ import { PageHeader } from '../page-header';
 import { useRunAction, type Action } from '../action-result';
 import { KeyOutlined, PlusOutlined, StopOutlined } from '../icons';
 
-export interface ApiToken {
-  id: string;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
+export type { ApiTokenDTO as ApiToken } from '@/lib/auth/operations';
+import type { ApiTokenDTO as ApiToken } from '@/lib/auth/operations';
 
 export interface TokensActions {
   createToken: Action<{ name: string }, { id: string; token: string; prefix: string }>;

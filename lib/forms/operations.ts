@@ -211,6 +211,7 @@ export const publishForm = defineOperation<{ formId: string }, { version: number
     if (definition['x-order'].length === 0) {
       throw new AppError('invalid_input', say(ctx.locale, { zh: '表单至少需要一个字段', en: 'A form needs at least one field' }));
     }
+    await refusePlaintextUnderEncryption(ctx, form.id, definition);
     const version = form.published_version + 1;
     await ctx.db
       .insertInto('form_versions')
@@ -221,6 +222,33 @@ export const publishForm = defineOperation<{ formId: string }, { version: number
     return { version };
   },
 });
+
+/**
+ * Marking a field encrypted must not leave its existing values in plain text
+ * while the form claims otherwise. Until the re-encryption job exists, such a
+ * publish is refused with the count of plain values.
+ */
+async function refusePlaintextUnderEncryption(ctx: OperationContext, formId: string, definition: FormDefinition) {
+  for (const f of fieldsOf(definition).filter((x) => x.schema['x-encrypted'])) {
+    const plain = await ctx.db
+      .selectFrom('records')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where('form_id', '=', formId)
+      .where(sql<boolean>`values->>${f.key} is not null and values->>${f.key} not like 'fw1.%'`)
+      .executeTakeFirstOrThrow();
+    if (plain.n > 0) {
+      const title = f.schema.title;
+      throw new AppError(
+        'invalid_input',
+        say(ctx.locale, {
+          zh: `字段「${title}」已有 ${plain.n} 条未加密的数据，暂不能开启加密存储（加密已有数据的功能将在后续版本提供）。可以新建一个加密字段代替。`,
+          en: `Field “${title}” already holds ${plain.n} unencrypted values, so encryption cannot be turned on yet (encrypting existing data comes in a later version). Add a new encrypted field instead.`,
+        }),
+        { fields: { [`/properties/${f.key}/x-encrypted`]: title } },
+      );
+    }
+  }
+}
 
 export interface FormGrantsDTO {
   formName: string;

@@ -114,3 +114,24 @@ describe('form definitions', () => {
     expect(forms.map((f) => f.id)).not.toContain(id);
   });
 });
+
+describe('encryption on a field with data', () => {
+  it('refuses to publish x-encrypted over existing plain values, and changes nothing', async () => {
+    const { id } = await createForm(w.caller('admin'), { name: '名片' });
+    const v1: FormDefinition = clone(customerForm);
+    delete v1.properties.phone['x-encrypted'];
+    await saveFormDraft(w.caller('admin'), { formId: id, draft: v1 });
+    await publishForm(w.caller('admin'), { formId: id });
+    const groups = await listFormGrants(w.caller('admin'), { formId: id });
+    await setFormGrant(w.caller('admin'), { formId: id, groupId: groups.groups.find((g) => g.groupName === '销售')!.groupId, grant: { actions: { view: { scope: 'own' }, create: {} } } });
+    await createRecord(w.caller('sales1'), { formId: id, values: { name: '明文', phone: '13611112222' } });
+    const v2 = clone(v1);
+    v2.properties.phone['x-encrypted'] = true;
+    await saveFormDraft(w.caller('admin'), { formId: id, draft: v2 });
+    const e = await failure(publishForm(w.caller('admin'), { formId: id }));
+    expect(e.code).toBe('invalid_input');
+    expect(e.message).toMatch(/手机号.*1 条未加密/);
+    const versions = await t.db.selectFrom('form_versions').select('version').where('form_id', '=', id).execute();
+    expect(versions).toHaveLength(1);
+  });
+});
