@@ -6,6 +6,7 @@
  * `next start` at 10 concurrent connections, measured with autocannon.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -140,6 +141,9 @@ async function httpBench(label: string, w: BenchWorld, env: Record<string, strin
 
 async function main() {
   const t0 = Date.now();
+  // One master key for the seeding process and the servers it starts, so the
+  // servers can unwrap the data keys the seeds encrypted with.
+  process.env.FW_MASTER_KEY ??= randomBytes(32).toString('base64');
   if (!process.env.BENCH_SKIP_BUILD) {
     console.log('Building the production app (next build)…');
     const b = spawnSync('npx', ['next', 'build'], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });

@@ -145,3 +145,14 @@ describe('the checks themselves catch violations', () => {
     expect(actionViolations([{ file: 'app/x/page.tsx', source: inline }]).violations.length).toBe(1);
   });
 });
+
+describe('UI strings', () => {
+  it('app/ and components/ hold no hard-coded Chinese text: it lives in messages/', () => {
+    const stripComments = (s: string) => s.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
+    const offenders = uiFiles
+      .filter((f) => !/\.test\.tsx?$/.test(f.file))
+      .filter((f) => /[\u4e00-\u9fff]/.test(stripComments(f.source)))
+      .map((f) => f.file);
+    expect(offenders).toEqual([]);
+  });
+});
