@@ -61,6 +61,8 @@ export interface FormBuilderProps {
     publishedVersion: number;
     hasUnpublishedChanges: boolean;
     removedFields: { key: string; schema: FieldSchema; lastVersion: number }[];
+    /** Keys any published version has: records may store values under them. */
+    publishedKeys: string[];
   };
   userOptions: UserOption[];
   currentUserId?: string;
@@ -90,14 +92,7 @@ export function FormBuilder({ formId, initial, userOptions, currentUserId, saveD
   const [selectedKey, setSelectedKey] = useState<string | null>(null);
   const [removed, setRemoved] = useState<RemovedFieldItem[]>(() => initial.removedFields.map((f) => ({ ...f })));
   // Keys a published version has: their key is fixed, because records store values under it.
-  // (Without a list of published keys from the server, every field of a once-published draft counts.)
-  const [publishedKeys, setPublishedKeys] = useState<Set<string>>(
-    () =>
-      new Set([
-        ...initial.removedFields.map((f) => f.key),
-        ...(initial.publishedVersion > 0 ? Object.keys(initial.draft?.properties ?? {}) : []),
-      ]),
-  );
+  const [publishedKeys, setPublishedKeys] = useState<Set<string>>(() => new Set(initial.publishedKeys));
   const [publishedVersion, setPublishedVersion] = useState(initial.publishedVersion);
   const [unpublished, setUnpublished] = useState(initial.hasUnpublishedChanges || initial.publishedVersion === 0);
   const [tab, setTab] = useState('design');

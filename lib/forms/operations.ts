@@ -130,6 +130,8 @@ export interface FormDraftDTO {
   publishedVersion: number;
   /** Fields of earlier versions the draft no longer has; their values are still stored. */
   removedFields: RemovedField[];
+  /** Every key some published version has: renaming one would orphan stored values. */
+  publishedKeys: string[];
 }
 
 export const getFormDraft = defineOperation<{ formId: string }, FormDraftDTO>({
@@ -148,8 +150,10 @@ export const getFormDraft = defineOperation<{ formId: string }, FormDraftDTO>({
       .execute();
     const inDraft = new Set(Object.keys(draft.properties ?? {}));
     const removed = new Map<string, RemovedField>();
+    const publishedKeys = new Set<string>();
     for (const v of versions) {
       for (const f of fieldsOf(v.schema as FormDefinition)) {
+        publishedKeys.add(f.key);
         if (!inDraft.has(f.key) && !removed.has(f.key)) removed.set(f.key, { key: f.key, schema: f.schema, lastVersion: v.version });
       }
     }
@@ -161,6 +165,7 @@ export const getFormDraft = defineOperation<{ formId: string }, FormDraftDTO>({
       draft,
       publishedVersion: form.published_version,
       removedFields: [...removed.values()],
+      publishedKeys: [...publishedKeys],
     };
   },
 });

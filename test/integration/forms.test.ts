@@ -76,6 +76,7 @@ describe('form definitions', () => {
     expect(await publishForm(w.caller('admin'), { formId: id })).toEqual({ version: 2 });
     const draft = await getFormDraft(w.caller('admin'), { formId: id });
     expect(draft.removedFields.map((f) => f.key)).toEqual(['notes']);
+    expect(draft.publishedKeys.sort()).toEqual([...v1['x-order']].sort());
 
     const seen = await getRecord(w.caller('sales1'), { formId: id, recordId: rec.id });
     expect(seen.formVersion).toBe(1);

@@ -36,6 +36,7 @@ export default async function BuilderPage({ params }: { params: Params }) {
         publishedVersion: draft.publishedVersion,
         hasUnpublishedChanges: summary?.hasUnpublishedChanges ?? false,
         removedFields: draft.removedFields,
+        publishedKeys: draft.publishedKeys,
       }}
       userOptions={users}
       currentUserId={me.id}
