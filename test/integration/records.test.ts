@@ -6,6 +6,7 @@ import { call } from '../helpers/rest';
 import * as collection from '@/app/api/v1/forms/[formId]/records/route';
 import * as item from '@/app/api/v1/forms/[formId]/records/[recordId]/route';
 import * as forms from '@/app/api/v1/forms/route';
+import * as openapi from '@/app/api/v1/openapi.json/route';
 import { createRecord, getRecord, listRecords, updateRecord, deleteRecord, listDeletedRecords, restoreRecord } from '@/lib/records/operations';
 import { isAppError } from '@/lib/errors';
 
@@ -84,6 +85,15 @@ describe('row scope through the REST API', () => {
     const visible = await call(forms.GET, { token: w.tokens.sales1 });
     expect(visible.body.items.map((f: { id: string }) => f.id)).toEqual([w.formId]);
     expect(visible.body.items[0].schema['x-order']).toContain('phone');
+  });
+});
+
+describe('OpenAPI', () => {
+  it('describes every v1 route, without a token', async () => {
+    const res = await call(openapi.GET, {});
+    expect(res.status).toBe(200);
+    expect(Object.keys(res.body.paths).sort()).toEqual(['/forms', '/forms/{formId}/records', '/forms/{formId}/records/{recordId}']);
+    expect(Object.keys(res.body.paths['/forms/{formId}/records/{recordId}']).filter((k) => k !== 'parameters').sort()).toEqual(['delete', 'get', 'patch']);
   });
 });
 
