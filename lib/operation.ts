@@ -12,7 +12,7 @@
 import 'server-only';
 import Ajv2020, { type ErrorObject, type SchemaObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { sql, type Transaction } from 'kysely';
+import { sql, type RawBuilder, type Transaction } from 'kysely';
 import { getDb } from '@/lib/db/connection';
 import type { DB } from '@/lib/db/schema';
 import { AppError, isAppError, type ErrorCode } from '@/lib/errors';
@@ -33,6 +33,8 @@ export interface OperationContext<P extends Principal | null = Principal> {
   locale: Locale;
   /** Record an audit event; written in this transaction when the run succeeds. */
   audit(entry: AuditEntry): void;
+  /** What `spec.prefetch` selected, fetched together with the principal. */
+  prefetched?: unknown;
 }
 
 interface SpecBase<I, O> {
@@ -47,6 +49,12 @@ interface SpecBase<I, O> {
   readOnly?: boolean;
   /** Only for public operations that show no data (e.g. "is setup done?"). */
   audit?: false;
+  /**
+   * SQL for data the run needs first (e.g. the form and the caller's grants),
+   * selected in the principal's statement to save a round trip. The input is
+   * not validated yet: build only parameterised SQL from it.
+   */
+  prefetch?: (input: I) => RawBuilder<unknown> | undefined;
   run(ctx: OperationContext<Principal>, input: I): Promise<O>;
 }
 
@@ -94,12 +102,15 @@ export function defineOperation<I, O>(spec: OperationSpec<I, O>): Operation<I, O
     const db = await getDb();
     const input = structuredClone(rawInput ?? ({} as I));
     let principal: Principal | null = null;
+    let prefetched: unknown;
     const entries: AuditEntry[] = [];
     try {
       return await db.transaction().execute(async (trx) => {
         // Principal resolution also applies the transaction settings, saving a round trip.
-        const settings = { synchronousCommit: spec.readOnly ? 'off' : 'on' } as const;
-        principal = caller.credential.type === 'anonymous' ? null : await resolvePrincipal(trx, caller, settings);
+        const settings = { synchronousCommit: spec.readOnly ? 'off' : 'on', prefetch: spec.prefetch?.(input) } as const;
+        const resolved = caller.credential.type === 'anonymous' ? null : await resolvePrincipal(trx, caller, settings);
+        principal = resolved?.principal ?? null;
+        prefetched = resolved?.prefetched;
         if (!principal && spec.readOnly) await sql`select set_config('synchronous_commit', 'off', true)`.execute(trx);
         if (!principal && spec.permission !== 'public') {
           throw new AppError('unauthenticated', say(locale, { zh: '请先登录', en: 'Please sign in' }));
@@ -118,6 +129,7 @@ export function defineOperation<I, O>(spec: OperationSpec<I, O>): Operation<I, O
           principal,
           caller,
           locale,
+          prefetched,
           audit: (entry: AuditEntry) => void entries.push(entry),
         };
         const result = await (spec.run as (c: typeof ctx, i: I) => Promise<O>)(ctx, input);

@@ -5,7 +5,7 @@
  */
 import 'server-only';
 import { createHash } from 'node:crypto';
-import { sql, type Transaction } from 'kysely';
+import { sql, type RawBuilder, type Transaction } from 'kysely';
 import type { DB } from '@/lib/db/schema';
 import type { Locale } from '@/lib/i18n';
 
@@ -51,6 +51,7 @@ interface PrincipalRow {
   locale: string;
   group_ids: string[] | string;
   credential_id: string;
+  prefetched?: unknown;
 }
 
 /**
@@ -60,12 +61,15 @@ interface PrincipalRow {
 export async function resolvePrincipal(
   trx: Transaction<DB>,
   caller: Caller,
-  settings: { synchronousCommit: 'on' | 'off' } = { synchronousCommit: 'on' },
-): Promise<Principal | null> {
+  options: { synchronousCommit: 'on' | 'off'; prefetch?: RawBuilder<unknown> } = { synchronousCommit: 'on' },
+): Promise<{ principal: Principal; prefetched: unknown } | null> {
   const c = caller.credential;
   let row: PrincipalRow | undefined;
+  // Data the operation needs next (e.g. a form and the caller's grants on it),
+  // fetched in the same statement: no extra round trip. It may refer to `u.id`.
+  const extra = options.prefetch ? sql`, ${options.prefetch} as prefetched` : sql``;
   const groups = sql`coalesce((select json_agg(gm.group_id) from group_members gm where gm.user_id = u.id), '[]'::json) as group_ids,
-    set_config('synchronous_commit', ${settings.synchronousCommit}, true) as _sync`;
+    set_config('synchronous_commit', ${options.synchronousCommit}, true) as _sync ${extra}`;
   if (c.type === 'session') {
     if (!UUID.test(c.sessionId)) return null;
     row = (
@@ -94,7 +98,7 @@ export async function resolvePrincipal(
   }
   if (!row) return null;
   const groupIds = typeof row.group_ids === 'string' ? (JSON.parse(row.group_ids) as string[]) : row.group_ids;
-  return {
+  const principal: Principal = {
     userId: row.id,
     email: row.email,
     name: row.name,
@@ -107,4 +111,6 @@ export async function resolvePrincipal(
     tokenId: c.type === 'token' ? row.credential_id : undefined,
     ip: caller.ip,
   };
+  const prefetched = typeof row.prefetched === 'string' ? JSON.parse(row.prefetched) : row.prefetched;
+  return { principal, prefetched };
 }

@@ -4,7 +4,7 @@
  * existence does not leak.
  */
 import 'server-only';
-import { sql, type Transaction } from 'kysely';
+import { sql, type RawBuilder, type Transaction } from 'kysely';
 import type { DB } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
 import { say, type Locale } from '@/lib/i18n';
@@ -42,17 +42,31 @@ interface Row {
 export const formNotFound = (locale: Locale) =>
   new AppError('not_found', say(locale, { zh: '表单不存在或无权访问', en: 'Form not found' }));
 
-export async function loadFormAccess(trx: Transaction<DB>, principal: Principal, formId: string): Promise<FormAccess> {
-  const row = (
-    await sql<Row>`
-      select f.id, f.name, f.description, f.published_version, fv.schema,
-             coalesce((select json_agg(g.grant) from grants g
-                       where g.form_id = f.id
-                         and g.group_id in (select gm.group_id from group_members gm where gm.user_id = ${principal.userId})),
-                      '[]'::json) as grants
-      from forms f join form_versions fv on fv.form_id = f.id and fv.version = f.published_version
-      where f.id = ${formId} and f.archived_at is null`.execute(trx)
-  ).rows[0];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The published form and the caller's grants on it, as one JSON value. Used
+ * as the operation's `prefetch`, so it rides in the principal's statement
+ * (`u` is the signed-in user there).
+ */
+export function formAccessPrefetch(input: { formId?: unknown }): RawBuilder<unknown> | undefined {
+  const formId = input?.formId;
+  if (typeof formId !== 'string' || !UUID.test(formId)) return undefined;
+  return sql`json_build_object('requested', ${formId}::text, 'form',
+    (select json_build_object('id', f.id, 'name', f.name, 'description', f.description,
+              'published_version', f.published_version, 'schema', fv.schema,
+              'grants', coalesce((select json_agg(g.grant) from grants g where g.form_id = f.id
+                                  and g.group_id in (select gm.group_id from group_members gm where gm.user_id = u.id)), '[]'::json))
+     from forms f join form_versions fv on fv.form_id = f.id and fv.version = f.published_version
+     where f.id = ${formId}::uuid and f.archived_at is null))`;
+}
+
+export async function loadFormAccess(ctx: { db: Transaction<DB>; principal: Principal; prefetched?: unknown }, formId: string): Promise<FormAccess> {
+  const { db: trx, principal } = ctx;
+  const prefetched = ctx.prefetched as { requested: string; form: Row | null } | undefined;
+  // The operation must have declared `prefetch: formAccessPrefetch` for this form.
+  if (prefetched?.requested !== formId) throw new Error(`Form ${formId} was not prefetched by the operation`);
+  const row = prefetched.form;
   const grants = row ? (typeof row.grants === 'string' ? (JSON.parse(row.grants) as unknown[]) : row.grants) : [];
   if (!row || grants.length === 0) throw formNotFound(principal.locale);
   const fields = fieldsOf(row.schema);

@@ -11,7 +11,7 @@ import { AppError } from '@/lib/errors';
 import { say, type Locale } from '@/lib/i18n';
 import { decide, recordActions, scopeCovers, type RecordAction, type RowScope } from '@/lib/policy/grants';
 import { getRecordValidator, normalizeValues } from '@/lib/forms/record-validator';
-import { loadFormAccess, type FormAccess } from './form-access';
+import { formAccessPrefetch, loadFormAccess, type FormAccess } from './form-access';
 import { scopeFilter } from './scope-sql';
 import { openValue, sealValues } from './protect';
 import { randomUUID } from 'node:crypto';
@@ -167,6 +167,7 @@ export interface ListRecordsInput {
 
 export const listRecords = defineOperation<ListRecordsInput, RecordPage>({
   name: 'records.list',
+  prefetch: formAccessPrefetch,
   permission: 'authenticated',
   readOnly: true,
   input: {
@@ -183,7 +184,7 @@ export const listRecords = defineOperation<ListRecordsInput, RecordPage>({
     },
   },
   async run(ctx, input) {
-    const form = await loadFormAccess(ctx.db, ctx.principal, input.formId);
+    const form = await loadFormAccess(ctx, input.formId);
     const scope = requireScope(form, ctx.principal, 'view');
     const fields = form.fields;
     const page = input.page ?? 1;
@@ -244,11 +245,12 @@ export const listRecords = defineOperation<ListRecordsInput, RecordPage>({
 
 export const getRecord = defineOperation<{ formId: string; recordId: string }, RecordDTO>({
   name: 'records.get',
+  prefetch: formAccessPrefetch,
   permission: 'authenticated',
   readOnly: true,
   input: { type: 'object', additionalProperties: false, required: ['formId', 'recordId'], properties: { formId: uuid, recordId: uuid } },
   async run(ctx, input) {
-    const form = await loadFormAccess(ctx.db, ctx.principal, input.formId);
+    const form = await loadFormAccess(ctx, input.formId);
     const row = await getScopedRow(ctx, form, input.recordId);
     ctx.audit({ action: 'records.get', resourceType: 'record', resourceId: row.id, formId: form.formId, recordIds: [row.id], fields: visibleFieldKeys(form) });
     return toDTO(row, form, ctx.principal);
@@ -257,6 +259,7 @@ export const getRecord = defineOperation<{ formId: string; recordId: string }, R
 
 export const createRecord = defineOperation<{ formId: string; values: Record<string, unknown> }, RecordDTO>({
   name: 'records.create',
+  prefetch: formAccessPrefetch,
   permission: 'authenticated',
   input: {
     type: 'object',
@@ -265,7 +268,7 @@ export const createRecord = defineOperation<{ formId: string; values: Record<str
     properties: { formId: uuid, values: { type: 'object' } },
   },
   async run(ctx, input) {
-    const form = await loadFormAccess(ctx.db, ctx.principal, input.formId);
+    const form = await loadFormAccess(ctx, input.formId);
     requireScope(form, ctx.principal, 'create');
     const values = validateValues(ctx, form, input.values);
     const { stored, ownerId, departmentId } = await resolveOwner(ctx, form, values, ctx.principal.userId);
@@ -302,6 +305,7 @@ export interface UpdateRecordInput {
 
 export const updateRecord = defineOperation<UpdateRecordInput, RecordDTO>({
   name: 'records.update',
+  prefetch: formAccessPrefetch,
   permission: 'authenticated',
   input: {
     type: 'object',
@@ -310,7 +314,7 @@ export const updateRecord = defineOperation<UpdateRecordInput, RecordDTO>({
     properties: { formId: uuid, recordId: uuid, version: { type: 'integer', minimum: 1 }, values: { type: 'object' } },
   },
   async run(ctx, input) {
-    const form = await loadFormAccess(ctx.db, ctx.principal, input.formId);
+    const form = await loadFormAccess(ctx, input.formId);
     const row = await getScopedRow(ctx, form, input.recordId);
     // Visible but outside the edit scope: an honest 403 (existence is no secret to a viewer).
     if (!canOn(form, { ownerId: row.owner_id, departmentId: row.department_id }, ctx.principal).edit) throw notAllowed(ctx.locale, 'edit');
@@ -368,6 +372,7 @@ const conflict = (locale: Locale) =>
 
 export const deleteRecord = defineOperation<{ formId: string; recordId: string; version?: number }, { id: string }>({
   name: 'records.delete',
+  prefetch: formAccessPrefetch,
   permission: 'authenticated',
   input: {
     type: 'object',
@@ -376,7 +381,7 @@ export const deleteRecord = defineOperation<{ formId: string; recordId: string; 
     properties: { formId: uuid, recordId: uuid, version: { type: 'integer', minimum: 1 } },
   },
   async run(ctx, input) {
-    const form = await loadFormAccess(ctx.db, ctx.principal, input.formId);
+    const form = await loadFormAccess(ctx, input.formId);
     const row = await getScopedRow(ctx, form, input.recordId);
     if (!canOn(form, { ownerId: row.owner_id, departmentId: row.department_id }, ctx.principal).delete) {
       throw notAllowed(ctx.locale, 'delete');
@@ -400,11 +405,12 @@ export interface DeletedRecordDTO extends RecordDTO {
 /** The recycle bin: admins see deleted records, within their own view grant. */
 export const listDeletedRecords = defineOperation<{ formId: string }, DeletedRecordDTO[]>({
   name: 'records.listDeleted',
+  prefetch: formAccessPrefetch,
   permission: 'admin',
   readOnly: true,
   input: { type: 'object', additionalProperties: false, required: ['formId'], properties: { formId: uuid } },
   async run(ctx, input) {
-    const form = await loadFormAccess(ctx.db, ctx.principal, input.formId);
+    const form = await loadFormAccess(ctx, input.formId);
     const scope = requireScope(form, ctx.principal, 'view');
     const rows = await baseSelect(ctx.db, form.formId)
       .leftJoin('users as du', 'du.id', 'r.deleted_by')
@@ -426,10 +432,11 @@ export const listDeletedRecords = defineOperation<{ formId: string }, DeletedRec
 
 export const restoreRecord = defineOperation<{ formId: string; recordId: string }, { id: string }>({
   name: 'records.restore',
+  prefetch: formAccessPrefetch,
   permission: 'admin',
   input: { type: 'object', additionalProperties: false, required: ['formId', 'recordId'], properties: { formId: uuid, recordId: uuid } },
   async run(ctx, input) {
-    const form = await loadFormAccess(ctx.db, ctx.principal, input.formId);
+    const form = await loadFormAccess(ctx, input.formId);
     const scope = requireScope(form, ctx.principal, 'view');
     const restored = await ctx.db
       .updateTable('records as r')
