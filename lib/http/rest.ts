@@ -30,10 +30,17 @@ function callerOf(request: Request, locale: Locale): Caller {
   };
 }
 
+/** A record's JSON is far below this; anything larger is refused before parsing. */
+const MAX_BODY_BYTES = 1_000_000;
+
 /** Reads a JSON body or fails with a clear 400-class problem. */
 export async function jsonBody(request: Request, locale: Locale): Promise<Record<string, unknown>> {
+  const text = await request.text();
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) {
+    throw new AppError('invalid_input', say(locale, { zh: '请求体过大（上限 1 MB）', en: 'The request body is too large (limit 1 MB)' }));
+  }
   try {
-    const body = await request.json();
+    const body = JSON.parse(text);
     if (body && typeof body === 'object' && !Array.isArray(body)) return body as Record<string, unknown>;
   } catch {
     /* fall through */

@@ -154,6 +154,14 @@ describe('writes', () => {
     expect(Number(after.n)).toBe(Number(before.n));
   });
 
+  it('refuses a body that is not a JSON object or is too large', async () => {
+    const big = await call(collection.POST, { token: w.tokens.sales1, params: { formId: w.formId }, body: { values: { name: 'x'.repeat(1_100_000) } } });
+    expect(big.status).toBe(422);
+    expect(big.body.title).toMatch(/过大/);
+    const list = await call(collection.POST, { token: w.tokens.sales1, params: { formId: w.formId }, body: [1, 2] });
+    expect(list.status).toBe(422);
+  });
+
   it('a stale edit is refused with a conflict and overwrites nothing', async () => {
     const id = w.records.sales1[1];
     const first = await call(item.PATCH, { token: w.tokens.sales1, method: 'PATCH', params: { formId: w.formId, recordId: id }, body: { version: 1, values: { notes: '第一次修改' } } });
