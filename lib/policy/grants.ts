@@ -3,7 +3,7 @@
  * No I/O. Deny by default: no grant, an unknown action, an unknown scope or a
  * grant that does not match the grant schema all mean "no".
  */
-import Ajv2020 from 'ajv/dist/2020.js';
+import { createAjv } from '@/lib/forms/ajv';
 import grantSchema from '@/schemas/grant.schema.json';
 
 export const recordActions = ['view', 'create', 'edit', 'delete'] as const;
@@ -20,7 +20,7 @@ export type RowScope = { kind: 'all' } | { kind: 'some'; own: boolean; departmen
 
 export type Decision = { allowed: false } | { allowed: true; scope: RowScope };
 
-const validateGrant = new Ajv2020({ allErrors: true, strict: true }).compile<Grant>(grantSchema);
+const validateGrant = createAjv().compile<Grant>(grantSchema);
 
 export function isValidGrant(value: unknown): value is Grant {
   return validateGrant(value);
@@ -50,6 +50,14 @@ export function decide(grants: readonly unknown[], action: string): Decision {
   return { allowed: true, scope: action === 'create' ? { kind: 'all' } : { kind: 'some', own, department } };
 }
 
+/** Every action decided at once, each grant validated once: for a whole request. */
+export type Decisions = Record<RecordAction, Decision>;
+
+export function decideAll(grants: readonly unknown[]): Decisions {
+  const valid = grants.filter(isValidGrant);
+  return Object.fromEntries(recordActions.map((a) => [a, decide(valid, a)])) as Decisions;
+}
+
 /** Where a given row falls, for checks on a row already in hand. */
 export interface RowFacts {
   ownerId: string;
@@ -67,12 +75,14 @@ export function scopeCovers(scope: RowScope, row: RowFacts, me: Me): boolean {
   return false;
 }
 
-/** What the UI may offer on a row: every action decided on its own. */
-export function allowedActions(grants: readonly unknown[], row: RowFacts, me: Me): Record<RecordAction, boolean> {
+/** What the UI may offer on a row, from decisions made once per request. */
+export function actionsOn(decisions: Decisions, row: RowFacts, me: Me): Record<RecordAction, boolean> {
   const out = {} as Record<RecordAction, boolean>;
   for (const action of recordActions) {
-    const d = decide(grants, action);
+    const d = decisions[action];
     out[action] = d.allowed && scopeCovers(d.scope, row, me);
   }
   return out;
 }
+
+export const allowedActions = (grants: readonly unknown[], row: RowFacts, me: Me) => actionsOn(decideAll(grants), row, me);

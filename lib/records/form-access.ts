@@ -10,7 +10,7 @@ import { AppError } from '@/lib/errors';
 import { say, type Locale } from '@/lib/i18n';
 import { fieldsOf, type FieldInfo, type FormDefinition } from '@/lib/forms/definition';
 import type { Principal } from '@/lib/auth/principal';
-import type { Decision, RecordAction } from '@/lib/policy/grants';
+import { decideAll, type Decisions } from '@/lib/policy/grants';
 import { fieldCrypto, type FieldCrypto } from '@/lib/crypto/keyring';
 
 export interface FormAccess {
@@ -26,8 +26,8 @@ export interface FormAccess {
   ownerKey: string | undefined;
   /** Seals and opens encrypted fields for this request. */
   crypto: FieldCrypto;
-  /** Policy decisions per action, computed once per request. */
-  decisions?: Record<RecordAction, Decision>;
+  /** Policy decisions per action, made once per request. */
+  decisions: Decisions;
 }
 
 interface Row {
@@ -78,6 +78,7 @@ export async function loadFormAccess(ctx: { db: Transaction<DB>; principal: Prin
     definition: row.schema,
     fields,
     grants,
+    decisions: decideAll(grants),
     ownerKey: fields.find((f) => f.kind === 'owner')?.key,
     crypto: await fieldCrypto(trx),
   };

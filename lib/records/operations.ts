@@ -9,7 +9,7 @@ import type { DB } from '@/lib/db/schema';
 import { defineOperation, type OperationContext, type Principal } from '@/lib/operation';
 import { AppError } from '@/lib/errors';
 import { say, type Locale } from '@/lib/i18n';
-import { decide, recordActions, scopeCovers, type RecordAction, type RowScope } from '@/lib/policy/grants';
+import { actionsOn, decideAll, type RecordAction, type RowFacts, type RowScope } from '@/lib/policy/grants';
 import { getRecordValidator, normalizeValues } from '@/lib/forms/record-validator';
 import { formAccessPrefetch, loadFormAccess, type FormAccess } from './form-access';
 import { scopeFilter } from './scope-sql';
@@ -35,7 +35,7 @@ const notAllowed = (locale: Locale, action: RecordAction) =>
   );
 
 function requireScope(form: FormAccess, principal: Principal, action: RecordAction): RowScope {
-  const d = decide(form.grants, action);
+  const d = form.decisions[action];
   if (!d.allowed) {
     // Without view there is nothing to show: the form itself is not found.
     if (action === 'view') throw recordNotFound(principal.locale);
@@ -96,16 +96,7 @@ function toDTO(row: RecordRowOut, form: FormAccess, principal: Principal): Recor
   };
 }
 
-/** Per-row rights from decisions made once per request (not per row). */
-function canOn(form: FormAccess, row: { ownerId: string; departmentId: string | null }, me: Principal): Record<RecordAction, boolean> {
-  const decisions = (form.decisions ??= Object.fromEntries(recordActions.map((a) => [a, decide(form.grants, a)])) as NonNullable<FormAccess['decisions']>);
-  const out = {} as Record<RecordAction, boolean>;
-  for (const a of recordActions) {
-    const d = decisions[a];
-    out[a] = d.allowed && scopeCovers(d.scope, row, me);
-  }
-  return out;
-}
+const canOn = (form: FormAccess, row: RowFacts, me: Principal) => actionsOn(form.decisions, row, me);
 
 const visibleFieldKeys = (form: FormAccess) => form.fields.map((f) => f.key);
 
@@ -482,13 +473,14 @@ export const listUsableForms = defineOperation<Record<string, never>, UsableForm
     const forms = rows.rows
       .map((r) => {
         const grants = typeof r.grants === 'string' ? (JSON.parse(r.grants) as unknown[]) : r.grants;
+        const decisions = decideAll(grants);
         return {
           id: r.id,
           name: r.name,
           description: r.description,
           version: r.published_version,
           schema: r.schema,
-          can: { view: decide(grants, 'view').allowed, create: decide(grants, 'create').allowed },
+          can: { view: decisions.view.allowed, create: decisions.create.allowed },
         };
       })
       .filter((f) => f.can.view || f.can.create);
