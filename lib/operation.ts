@@ -10,8 +10,8 @@
  *      after the work was rolled back.
  */
 import 'server-only';
-import Ajv2020, { type ErrorObject, type SchemaObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import type { ErrorObject, SchemaObject, ValidateFunction } from 'ajv';
+import { createAjv } from '@/lib/forms/ajv';
 import { sql, type RawBuilder, type Transaction } from 'kysely';
 import { getDb } from '@/lib/db/connection';
 import type { DB } from '@/lib/db/schema';
@@ -68,14 +68,12 @@ export interface Operation<I, O> {
   readonly permission: Permission;
 }
 
-const ajv = new Ajv2020({ allErrors: true, strict: true, coerceTypes: false, useDefaults: true });
-// ajv-formats ships CommonJS; its default export differs between bundlers.
-const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as typeof addFormatsModule;
-addFormats(ajv);
+// The project's one ajv configuration; it never rewrites input (no defaults,
+// no coercion), so operations apply their own defaults explicitly.
+const ajv = createAjv();
 
-const registry = new Map<string, Operation<unknown, unknown>>();
-/** Every operation defined so far (the permission tests iterate it). */
-export const operationRegistry = (): ReadonlyMap<string, Operation<unknown, unknown>> => registry;
+/** Operation names, to refuse a second operation with the same name. */
+const registry = new Set<string>();
 
 function fieldErrors(errors: ErrorObject[] | null | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -100,7 +98,7 @@ export function defineOperation<I, O>(spec: OperationSpec<I, O>): Operation<I, O
   const op = async (caller: Caller, rawInput: I): Promise<O> => {
     const locale = caller.locale;
     const db = await getDb();
-    const input = structuredClone(rawInput ?? ({} as I));
+    const input = rawInput ?? ({} as I);
     let principal: Principal | null = null;
     let prefetched: unknown;
     const entries: AuditEntry[] = [];
@@ -143,7 +141,9 @@ export function defineOperation<I, O>(spec: OperationSpec<I, O>): Operation<I, O
       const appError = isAppError(error)
         ? error
         : new AppError('internal', say(locale, { zh: '服务器内部错误，请稍后再试', en: 'Internal error, please retry later' }));
-      if (!isAppError(error)) console.error(`[formwarden] operation ${spec.name} failed`, error);
+      // Log what failed, not the error object: database errors can carry the
+      // statement's parameters, and logs must not hold record values.
+      if (!isAppError(error)) console.error(`[formwarden] operation ${spec.name} failed: ${describe(error)}`);
       if (spec.audit !== false || principal) {
         // The work was rolled back; the attempt itself is still evidence.
         const failed: AuditEntry = { ...(entries[0] ?? { action: spec.name }), action: entries[0]?.action ?? spec.name, outcome: outcomeOf(appError.code) };
@@ -157,8 +157,14 @@ export function defineOperation<I, O>(spec: OperationSpec<I, O>): Operation<I, O
   };
   Object.defineProperty(op, 'operationName', { value: spec.name });
   Object.defineProperty(op, 'permission', { value: spec.permission });
-  registry.set(spec.name, op as unknown as Operation<unknown, unknown>);
+  registry.add(spec.name);
   return op as Operation<I, O>;
+}
+
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return typeof error;
+  const code = (error as { code?: unknown }).code;
+  return `${error.name}${typeof code === 'string' ? ` ${code}` : ''}: ${error.message}\n${error.stack?.split('\n').slice(1, 6).join('\n') ?? ''}`;
 }
 
 function actorOf(principal: Principal | null, caller: Caller) {
