@@ -27,11 +27,14 @@ declare module 'next-auth/jwt' {
   }
 }
 
+let options: AuthOptions | undefined;
+
+/** Built once per process: every page asks for it, and the secret comes from disk. */
 export function authOptions(): AuthOptions {
   // next-auth builds its own URLs from NEXTAUTH_URL; without it they point at
   // port 3000 whatever port we serve on.
   process.env.NEXTAUTH_URL ??= env().appUrl;
-  return {
+  return (options ??= {
     secret: authSecret(),
     session: { strategy: 'jwt', maxAge: env().sessionMaxAge },
     pages: { signIn: '/sign-in', error: '/sign-in' },
@@ -69,5 +72,5 @@ export function authOptions(): AuthOptions {
         return session;
       },
     },
-  };
+  });
 }
