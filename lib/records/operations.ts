@@ -57,6 +57,9 @@ interface RecordRowOut {
   updated_at: Date;
 }
 
+/** The record columns a DTO needs; a write returns them, so no read follows it. */
+const written = ['id', 'form_id', 'form_version', 'values', 'owner_id', 'department_id', 'version', 'created_at', 'updated_at'] as const;
+
 function baseSelect(trx: Transaction<DB>, formId: string) {
   return trx
     .selectFrom('records as r')
@@ -125,14 +128,14 @@ async function resolveOwner(ctx: OperationContext, form: FormAccess, values: Rec
   const ownerId = typeof ownerValue === 'string' ? ownerValue : fallbackOwnerId;
   const owner = await ctx.db
     .selectFrom('users')
-    .select(['id', 'department_id'])
+    .select(['id', 'name', 'department_id'])
     .where('id', '=', ownerId)
     .where('status', '=', 'active')
     .executeTakeFirst();
   if (!owner) {
     throw invalid(ctx.locale, { [form.ownerKey ?? 'owner']: say(ctx.locale, { zh: '负责人不存在或已停用', en: 'Owner not found or disabled' }) });
   }
-  return { stored: rest, ownerId: owner.id, departmentId: owner.department_id };
+  return { stored: rest, ownerId: owner.id, ownerName: owner.name, departmentId: owner.department_id };
 }
 
 function validateValues(ctx: OperationContext, form: FormAccess, raw: Record<string, unknown>) {
@@ -262,7 +265,7 @@ export const createRecord = defineOperation<{ formId: string; values: Record<str
     const form = await loadFormAccess(ctx, input.formId);
     requireScope(form, ctx.principal, 'create');
     const values = validateValues(ctx, form, input.values);
-    const { stored, ownerId, departmentId } = await resolveOwner(ctx, form, values, ctx.principal.userId);
+    const { stored, ownerId, ownerName, departmentId } = await resolveOwner(ctx, form, values, ctx.principal.userId);
     // The id is chosen here because the ciphertexts are bound to it.
     const id = randomUUID();
     const inserted = await ctx.db
@@ -277,11 +280,10 @@ export const createRecord = defineOperation<{ formId: string; values: Record<str
         created_by: ctx.principal.userId,
         updated_by: ctx.principal.userId,
       })
-      .returning('id')
+      .returning(written)
       .executeTakeFirstOrThrow();
-    ctx.audit({ action: 'records.create', resourceType: 'record', resourceId: inserted.id, formId: form.formId, recordIds: [inserted.id], fields: Object.keys(values) });
-    const row = await baseSelect(ctx.db, form.formId).where('r.id', '=', inserted.id).executeTakeFirstOrThrow();
-    return toDTO(row as RecordRowOut, form, ctx.principal);
+    ctx.audit({ action: 'records.create', resourceType: 'record', resourceId: id, formId: form.formId, recordIds: [id], fields: Object.keys(values) });
+    return toDTO({ ...inserted, owner_name: ownerName }, form, ctx.principal);
   },
 });
 
@@ -314,7 +316,7 @@ export const updateRecord = defineOperation<UpdateRecordInput, RecordDTO>({
     const current = toDTO(row, form, ctx.principal).values;
     const merged = { ...current, ...input.values };
     const values = validateValues(ctx, form, merged);
-    const { stored, ownerId, departmentId } = await resolveOwner(ctx, form, values, row.owner_id);
+    const { stored, ownerId, ownerName, departmentId } = await resolveOwner(ctx, form, values, row.owner_id);
     // Values of fields no longer in the form stay in the record, so a field
     // removed by a publish can be restored with its data.
     const kept = Object.fromEntries(Object.entries(row.values).filter(([k]) => !(k in form.definition.properties)));
@@ -335,7 +337,7 @@ export const updateRecord = defineOperation<UpdateRecordInput, RecordDTO>({
       .where('id', '=', row.id)
       .where('version', '=', input.version) // a concurrent save in between wins nothing silently
       .where('deleted_at', 'is', null)
-      .returning('id')
+      .returning(written)
       .executeTakeFirst();
     if (!updated) throw conflict(ctx.locale);
     ctx.audit({
@@ -347,8 +349,7 @@ export const updateRecord = defineOperation<UpdateRecordInput, RecordDTO>({
       fields: changed,
       details: { fromVersion: input.version, toVersion: input.version + 1 },
     });
-    const fresh = await baseSelect(ctx.db, form.formId).where('r.id', '=', row.id).executeTakeFirstOrThrow();
-    return toDTO(fresh as RecordRowOut, form, ctx.principal);
+    return toDTO({ ...updated, owner_name: ownerName }, form, ctx.principal);
   },
 });
 
