@@ -92,7 +92,7 @@ export function FormsAdmin({
       title: t('records'),
       width: 120,
       align: 'right',
-      render: (_, f) => <span className={styles.count}>{f.recordCount.toLocaleString()}</span>,
+      render: (_, f) => <span className={styles.count}>{f.recordCount === null ? '—' : f.recordCount.toLocaleString()}</span>,
     },
     {
       key: 'updatedAt',

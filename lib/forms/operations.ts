@@ -9,7 +9,8 @@ import { sql } from 'kysely';
 import { defineOperation, type OperationContext } from '@/lib/operation';
 import { AppError } from '@/lib/errors';
 import { say, type Locale } from '@/lib/i18n';
-import { grantErrors, type Grant } from '@/lib/policy/grants';
+import { decideAll, grantErrors, type Grant } from '@/lib/policy/grants';
+import { scopeFilter } from '@/lib/records/scope-sql';
 import { fieldsOf, validateDefinition, type FieldSchema, type FormDefinition } from './definition';
 
 const uuid = { type: 'string', format: 'uuid' } as const;
@@ -53,7 +54,8 @@ export interface AdminFormSummary {
   description: string;
   publishedVersion: number;
   hasUnpublishedChanges: boolean;
-  recordCount: number;
+  /** Records within the admin's own view grant; null without one (counts obey grants too). */
+  recordCount: number | null;
   updatedAt: string;
 }
 
@@ -73,21 +75,37 @@ export const listFormsForAdmin = defineOperation<Record<string, never>, AdminFor
         'f.published_version',
         'f.updated_at',
         sql<boolean>`fv.schema is distinct from f.draft`.as('dirty'),
-        // A count, not data: admins see how big a form is without seeing rows.
-        sql<number>`(select count(*)::int from records r where r.form_id = f.id and r.deleted_at is null)`.as('record_count'),
+        sql<unknown[] | string>`coalesce((select json_agg(g.grant) from grants g where g.form_id = f.id
+          and g.group_id in (select gm.group_id from group_members gm where gm.user_id = ${ctx.principal.userId})), '[]'::json)`.as('grants'),
       ])
       .where('f.archived_at', 'is', null)
       .orderBy('f.created_at')
       .execute();
-    return rows.map((r) => ({
-      id: r.id,
-      name: r.name,
-      description: r.description,
-      publishedVersion: r.published_version,
-      hasUnpublishedChanges: r.dirty,
-      recordCount: r.record_count,
-      updatedAt: new Date(r.updated_at).toISOString(),
-    }));
+    const out: AdminFormSummary[] = [];
+    for (const r of rows) {
+      // Admin rights configure; how many customers a form holds is data, so
+      // the count is the one the admin's own view grant would show.
+      const view = decideAll(typeof r.grants === 'string' ? (JSON.parse(r.grants) as unknown[]) : r.grants).view;
+      const counted = view.allowed
+        ? await ctx.db
+            .selectFrom('records as r')
+            .select(sql<number>`count(*)::int`.as('n'))
+            .where('r.form_id', '=', r.id)
+            .where('r.deleted_at', 'is', null)
+            .where((eb) => scopeFilter(eb, view.scope, ctx.principal))
+            .executeTakeFirstOrThrow()
+        : null;
+      out.push({
+        id: r.id,
+        name: r.name,
+        description: r.description,
+        publishedVersion: r.published_version,
+        hasUnpublishedChanges: r.dirty,
+        recordCount: counted?.n ?? null,
+        updatedAt: new Date(r.updated_at).toISOString(),
+      });
+    }
+    return out;
   },
 });
 

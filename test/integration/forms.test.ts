@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { buildWorld, customerForm, type World } from '../helpers/world';
-import { createForm, getFormDraft, publishForm, saveFormDraft, setFormGrant, listFormGrants } from '@/lib/forms/operations';
+import { createForm, getFormDraft, publishForm, saveFormDraft, setFormGrant, listFormGrants, listFormsForAdmin } from '@/lib/forms/operations';
 import { createRecord, getRecord, listUsableForms, updateRecord } from '@/lib/records/operations';
 import { AppError } from '@/lib/errors';
 import type { FormDefinition } from '@/lib/forms/definition';
@@ -50,6 +50,19 @@ describe('form definitions', () => {
     const after = await t.db.selectFrom('forms').select('draft').where('id', '=', id).executeTakeFirstOrThrow();
     expect(after.draft).toEqual(before.draft);
     expect(await t.db.selectFrom('form_versions').select('version').where('form_id', '=', id).execute()).toEqual([]);
+  });
+
+  it("the admin's form list counts records only within the admin's own grants", async () => {
+    const withoutGrant = await listFormsForAdmin(w.caller('admin'), {});
+    expect(withoutGrant.find((f) => f.id === w.formId)?.recordCount).toBeNull();
+    // An admin who is also a salesperson sees the count of their own customers only.
+    const sales = (await listFormGrants(w.caller('admin'), { formId: w.formId })).groups.find((g) => g.groupName === '销售')!;
+    await t.db.insertInto('group_members').values({ group_id: sales.groupId, user_id: w.users.admin }).execute();
+    await t.db.updateTable('records').set({ owner_id: w.users.admin }).where('id', '=', w.records.sales1[0]).execute();
+    const scoped = await listFormsForAdmin(w.caller('admin'), {});
+    expect(scoped.find((f) => f.id === w.formId)?.recordCount).toBe(1);
+    await t.db.updateTable('records').set({ owner_id: w.users.sales1 }).where('id', '=', w.records.sales1[0]).execute();
+    await t.db.deleteFrom('group_members').where('user_id', '=', w.users.admin).execute();
   });
 
   it('only admins build forms', async () => {
