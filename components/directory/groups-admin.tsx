@@ -3,10 +3,11 @@ import { useMemo, useState } from 'react';
 import { Avatar, Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Table, Tooltip, Typography, type TableColumnsType } from 'antd';
 import { useTranslations } from 'next-intl';
 import { PageHeader } from '../page-header';
+import { SearchToolbar } from '../search-toolbar';
 import { useDialog } from '../use-dialog';
 import { avatarColor } from '../avatar-color';
 import { useRunAction, type Action } from '../action-result';
-import { DeleteOutlined, EditOutlined, SearchOutlined, TeamOutlined, UsergroupAddOutlined } from '../icons';
+import { DeleteOutlined, EditOutlined, TeamOutlined, UsergroupAddOutlined } from '../icons';
 import type { DirectoryGroup, UserOption } from './types';
 
 export interface GroupsAdminActions {
@@ -180,17 +181,7 @@ export function GroupsAdmin({ groups, users, actions }: { groups: DirectoryGroup
         }
       />
       <Card variant="borderless" styles={{ body: { padding: 0 } }}>
-        <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', padding: '16px 20px', gap: 16, flexWrap: 'wrap' }}>
-          <Input
-            allowClear
-            prefix={<SearchOutlined style={{ color: '#9aa3b5' }} />}
-            placeholder={t('searchPlaceholder')}
-            value={query}
-            onChange={(e) => setQuery(e.target.value)}
-            style={{ width: 300 }}
-          />
-          <Typography.Text type="secondary">{t('summary', { count: groups.length })}</Typography.Text>
-        </div>
+        <SearchToolbar value={query} onChange={setQuery} placeholder={t('searchPlaceholder')} summary={t('summary', { count: groups.length })} />
         <Table<DirectoryGroup>
           rowKey="id"
           columns={columns}

@@ -21,11 +21,12 @@ import {
 } from 'antd';
 import { useFormatter, useTranslations } from 'next-intl';
 import { PageHeader } from '../page-header';
+import { SearchToolbar } from '../search-toolbar';
 import { useDialog } from '../use-dialog';
 import { avatarColor } from '../avatar-color';
 import { useRunAction, type Action } from '../action-result';
 import { confirmRule, MIN_PASSWORD_LENGTH, passwordRules } from '../auth/password-rules';
-import { EditOutlined, KeyOutlined, ReloadOutlined, SearchOutlined, StopOutlined, UserAddOutlined } from '../icons';
+import { EditOutlined, KeyOutlined, ReloadOutlined, StopOutlined, UserAddOutlined } from '../icons';
 import { departmentTreeData, flattenDepartments, type DepartmentNode, type DirectoryUser } from './types';
 
 export interface UsersAdminActions {
@@ -298,17 +299,7 @@ export function UsersAdmin({
         }
       />
       <Card variant="borderless" styles={{ body: { padding: 0 } }}>
-        <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', padding: '16px 20px', gap: 16, flexWrap: 'wrap' }}>
-          <Input
-            allowClear
-            prefix={<SearchOutlined style={{ color: '#9aa3b5' }} />}
-            placeholder={t('searchPlaceholder')}
-            value={query}
-            onChange={(e) => setQuery(e.target.value)}
-            style={{ width: 300 }}
-          />
-          <Typography.Text type="secondary">{t('summary', { total: users.length, active: activeCount })}</Typography.Text>
-        </div>
+        <SearchToolbar value={query} onChange={setQuery} placeholder={t('searchPlaceholder')} summary={t('summary', { total: users.length, active: activeCount })} />
         <Table<DirectoryUser>
           rowKey="id"
           columns={columns}

@@ -36,6 +36,14 @@ function toDayjs(value: unknown): Dayjs | null {
   return d.isValid() ? d : null;
 }
 
+/** Inputs for numbers people type by hand: limits sized to allow spaces and dashes, which normalisation strips. */
+const NUMBER_LIKE = {
+  phone: { icon: PhoneOutlined, inputMode: 'tel', maxLength: 13, placeholder: 'phonePlaceholder', transform: undefined },
+  // The check character is an uppercase X; lowercase is the usual typo.
+  'id-card': { icon: IdcardOutlined, inputMode: undefined, maxLength: 18, placeholder: 'idCardPlaceholder', transform: (v: string) => v.toUpperCase() },
+  'bank-card': { icon: CreditCardOutlined, inputMode: 'numeric', maxLength: 23, placeholder: 'bankCardPlaceholder', transform: undefined },
+} as const;
+
 const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
 
 export function FieldControl({ field, value, onChange, onBlur, disabled, userOptions = [], status, id, inputRef }: FieldControlProps) {
@@ -165,21 +173,6 @@ export function FieldControl({ field, value, onChange, onBlur, disabled, userOpt
           unCheckedChildren={t('no')}
         />
       );
-    case 'phone':
-      return (
-        <Input
-          {...common}
-          ref={ref}
-          value={str(value)}
-          onChange={(e) => onChange(e.target.value)}
-          placeholder={placeholder ?? t('phonePlaceholder')}
-          inputMode="tel"
-          autoComplete="off"
-          maxLength={13}
-          prefix={<PhoneOutlined className={styles.prefix} />}
-          allowClear
-        />
-      );
     case 'email':
       return (
         <Input
@@ -195,36 +188,25 @@ export function FieldControl({ field, value, onChange, onBlur, disabled, userOpt
           allowClear
         />
       );
+    case 'phone':
     case 'id-card':
+    case 'bank-card': {
+      const spec = NUMBER_LIKE[field.kind];
       return (
         <Input
           {...common}
           ref={ref}
           value={str(value)}
-          // The check character is an uppercase X; lowercase is the usual typo.
-          onChange={(e) => onChange(e.target.value.toUpperCase())}
-          placeholder={placeholder ?? t('idCardPlaceholder')}
+          onChange={(e) => onChange(spec.transform ? spec.transform(e.target.value) : e.target.value)}
+          placeholder={placeholder ?? t(spec.placeholder)}
+          inputMode={spec.inputMode}
           autoComplete="off"
-          maxLength={18}
-          prefix={<IdcardOutlined className={styles.prefix} />}
+          maxLength={spec.maxLength}
+          prefix={<spec.icon className={styles.prefix} />}
           allowClear
         />
       );
-    case 'bank-card':
-      return (
-        <Input
-          {...common}
-          ref={ref}
-          value={str(value)}
-          onChange={(e) => onChange(e.target.value)}
-          placeholder={placeholder ?? t('bankCardPlaceholder')}
-          inputMode="numeric"
-          autoComplete="off"
-          maxLength={23}
-          prefix={<CreditCardOutlined className={styles.prefix} />}
-          allowClear
-        />
-      );
+    }
     case 'owner':
       return (
         <Select
