@@ -4,6 +4,8 @@
  * Built directly in the database (unsafe: test setup bypasses policy).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll } from 'vitest';
+import { createTestDatabase, type TestDatabase } from './db';
 import { fieldCrypto } from '@/lib/crypto/keyring';
 import { sealValues } from '@/lib/records/protect';
 import { fieldsOf } from '@/lib/forms/definition';
@@ -133,4 +135,14 @@ export async function buildWorld(db: Database): Promise<World> {
     caller: (who, locale = 'zh-CN') => ({ credential: { type: 'unsafe-system', userId: users[who] }, ip: '127.0.0.1', locale }),
     tokenCaller: (who, locale = 'zh-CN') => ({ credential: { type: 'token', token: tokens[who] }, ip: '127.0.0.1', locale }),
   };
+}
+
+/** A fresh database with the world built in it for one test file, dropped afterwards. */
+export function useWorld(ready: (t: TestDatabase, w: World) => void): void {
+  let t: TestDatabase | undefined;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    ready(t, await buildWorld(t.db));
+  });
+  afterAll(async () => t?.drop());
 }

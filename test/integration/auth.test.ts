@@ -5,7 +5,7 @@ import { signIn, createApiToken, revokeApiToken, listApiTokens } from '@/lib/aut
 import { createUser, setUserStatus, resetPassword, updateUser } from '@/lib/directory/operations';
 import { createFirstAdmin, getSetupStatus } from '@/lib/directory/setup';
 import { listRecords } from '@/lib/records/operations';
-import { AppError } from '@/lib/errors';
+import { codeOf } from '../helpers/outcome';
 import type { Caller } from '@/lib/auth/principal';
 
 let t: TestDatabase;
@@ -16,7 +16,7 @@ beforeAll(async () => {
 afterAll(async () => t?.drop());
 
 const anonymous: Caller = { credential: { type: 'anonymous' }, ip: '10.0.0.9', locale: 'zh-CN' };
-const code = async (p: Promise<unknown>) => p.then(() => 'ok', (e) => (e instanceof AppError ? e.code : Promise.reject(e)));
+const code = codeOf;
 
 describe('first run', () => {
   it('offers setup on an empty database, exactly once', async () => {

@@ -2,20 +2,16 @@
  * Canaries: plant recognisable values in encrypted fields through the one
  * door, then look for them everywhere the database keeps text.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { buildWorld, type World } from '../helpers/world';
+import type { TestDatabase } from '../helpers/db';
+import { useWorld, type World } from '../helpers/world';
 import { createRecord, getRecord, listRecords, updateRecord } from '@/lib/records/operations';
 import { AppError } from '@/lib/errors';
 
 let t: TestDatabase;
 let w: World;
-beforeAll(async () => {
-  t = await createTestDatabase();
-  w = await buildWorld(t.db);
-});
-afterAll(async () => t?.drop());
+useWorld((db, world) => ((t = db), (w = world)));
 
 // Generated, valid mainland mobile numbers that appear nowhere else.
 const CANARY = '13987650123';

@@ -1,28 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { buildWorld, customerForm, type World } from '../helpers/world';
+import { describe, expect, it } from 'vitest';
+import type { TestDatabase } from '../helpers/db';
+import { useWorld, customerForm, type World } from '../helpers/world';
 import { createForm, getFormDraft, publishForm, saveFormDraft, setFormGrant, listFormGrants, listFormsForAdmin } from '@/lib/forms/operations';
 import { createRecord, getRecord, listUsableForms, updateRecord } from '@/lib/records/operations';
-import { AppError } from '@/lib/errors';
+import { failure } from '../helpers/outcome';
 import type { FormDefinition } from '@/lib/forms/definition';
 
 let t: TestDatabase;
 let w: World;
-beforeAll(async () => {
-  t = await createTestDatabase();
-  w = await buildWorld(t.db);
-});
-afterAll(async () => t?.drop());
+useWorld((db, world) => ((t = db), (w = world)));
 
-const failure = async (p: Promise<unknown>): Promise<AppError> => {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof AppError) return e;
-    throw e;
-  }
-  throw new Error('expected the operation to fail');
-};
 
 const clone = <T>(v: T): T => structuredClone(v);
 

@@ -1,33 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { buildWorld, type World } from '../helpers/world';
+import type { TestDatabase } from '../helpers/db';
+import { useWorld, type World } from '../helpers/world';
 import { call } from '../helpers/rest';
 import * as collection from '@/app/api/v1/forms/[formId]/records/route';
 import * as item from '@/app/api/v1/forms/[formId]/records/[recordId]/route';
 import * as forms from '@/app/api/v1/forms/route';
 import * as openapi from '@/app/api/v1/openapi.json/route';
 import { createRecord, getRecord, listRecords, updateRecord, deleteRecord, listDeletedRecords, restoreRecord } from '@/lib/records/operations';
-import { isAppError } from '@/lib/errors';
+import { codeOf } from '../helpers/outcome';
 
 let t: TestDatabase;
 let w: World;
+useWorld((db, world) => ((t = db), (w = world)));
 
-beforeAll(async () => {
-  t = await createTestDatabase();
-  w = await buildWorld(t.db);
-});
-afterAll(async () => t?.drop());
-
-const codeOf = async (p: Promise<unknown>) => {
-  try {
-    await p;
-    return 'ok';
-  } catch (e) {
-    if (isAppError(e)) return e.code;
-    throw e;
-  }
-};
 
 describe('row scope through the REST API', () => {
   it("a salesperson's token gets 404 for another salesperson's record on GET, PATCH and DELETE", async () => {
