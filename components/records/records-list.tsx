@@ -11,7 +11,7 @@ import dayjs from 'dayjs';
 import { Alert, Avatar, Button, Card, Empty, Input, Table, Tooltip, type TableProps } from 'antd';
 import type { SortOrder } from 'antd/es/table/interface';
 import { useTranslations } from 'next-intl';
-import { fieldsOf, type FormDefinition } from '@/lib/forms/definition';
+import { fieldsOf, isSearchableField, isSortableField, type FormDefinition } from '@/lib/forms/definition';
 import { PageHeader } from '../page-header';
 import { FieldValue } from '../record-form/field-value';
 import { PageCrumbs } from './page-crumbs';
@@ -54,7 +54,7 @@ export function RecordsList({
   const ownerField = fields.find((f) => f.kind === 'owner');
   // Short fields make the columns; long text (notes, addresses) reads better on the record page.
   const shown = fields.filter((f) => f.kind !== 'owner' && f.kind !== 'textarea' && f.kind !== 'address').slice(0, MAX_FIELD_COLUMNS);
-  const searchable = fields.filter((f) => f.schema.type === 'string' && !f.schema['x-encrypted'] && f.kind !== 'owner');
+  const searchable = fields.filter(isSearchableField);
 
   const go = (patch: Record<string, string | number | undefined>) => {
     const next = new URLSearchParams(searchParams.toString());
@@ -81,7 +81,7 @@ export function RecordsList({
           )}
         </span>
       ),
-      sorter: !f.schema['x-encrypted'],
+      sorter: isSortableField(f),
       sortOrder: sortOrderOf(f.key),
       width: COLUMN_WIDTHS[f.kind],
       fixed: i === 0 ? ('left' as const) : undefined,

@@ -85,6 +85,12 @@ export function fieldsOf(def: FormDefinition): FieldInfo[] {
   return keys.map((key) => ({ key, schema: props[key], kind: props[key]['x-widget'], required: required.has(key) }));
 }
 
+/** Lists can sort by plain values only: ciphertext has no order, and the owner is a user id. */
+export const isSortableField = (f: FieldInfo): boolean => f.kind !== 'owner' && !f.schema['x-encrypted'];
+
+/** Text search looks in plain strings only: an encrypted value is not in the database to match. */
+export const isSearchableField = (f: FieldInfo): boolean => f.schema.type === 'string' && isSortableField(f);
+
 /**
  * The schema records are validated against: the fields, the required keys that exist, and no
  * other keys. `$id`/`$schema` are dropped so any number of form versions can be compiled side

@@ -11,6 +11,7 @@ import { AppError } from '@/lib/errors';
 import { say, type Locale } from '@/lib/i18n';
 import { actionsOn, decideAll, type RecordAction, type RowFacts, type RowScope } from '@/lib/policy/grants';
 import { getRecordValidator, normalizeValues } from '@/lib/forms/record-validator';
+import { isSearchableField, isSortableField } from '@/lib/forms/definition';
 import { formAccessPrefetch, loadFormAccess, type FormAccess } from './form-access';
 import { scopeFilter } from './scope-sql';
 import { openValue, sealValues } from './protect';
@@ -185,16 +186,13 @@ export const listRecords = defineOperation<ListRecordsInput, RecordPage>({
     const pageSize = input.pageSize ?? 20;
     const order = input.order ?? 'desc';
     const sortKey = input.sort ?? 'createdAt';
-    // Ciphertext has no order: sorting by an encrypted field is refused.
-    const sortField = fields.find((f) => f.key === sortKey && f.kind !== 'owner' && !f.schema['x-encrypted']);
+    const sortField = fields.find((f) => f.key === sortKey && isSortableField(f));
     if (!sortable.has(sortKey) && !sortField) {
       throw invalid(ctx.locale, { sort: say(ctx.locale, { zh: '不能按此列排序', en: 'Cannot sort by this column' }) });
     }
 
-    // Search looks at plain text fields only: an encrypted field's value is
-    // not in the database to search (its blind index comes with encryption).
     const q = input.q?.trim();
-    const searchable = fields.filter((f) => f.schema.type === 'string' && !f.schema['x-encrypted'] && f.kind !== 'owner');
+    const searchable = fields.filter(isSearchableField);
     const filtered = <O>(qb: SelectQueryBuilder<DB & { r: DB['records'] }, 'r', O>) => {
       let out = qb.where('r.form_id', '=', form.formId).where('r.deleted_at', 'is', null).where((eb) => scopeFilter(eb, scope, ctx.principal));
       if (q) {

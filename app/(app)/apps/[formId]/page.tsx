@@ -4,7 +4,7 @@ import { notFound } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
 import { callForPage } from '@/lib/next/page';
 import { listRecords, listUsableForms } from '@/lib/records/operations';
-import { fieldsOf, type FormDefinition } from '@/lib/forms/definition';
+import { fieldsOf, isSortableField, type FormDefinition } from '@/lib/forms/definition';
 import { RecordsList } from '@/components/records/records-list';
 
 type Params = Promise<{ formId: string }>;
@@ -44,7 +44,7 @@ export default async function RecordsPage({ params, searchParams }: { params: Pa
   }
 
   // Only sorts the server accepts: a hand-edited URL falls back to the default instead of an error page.
-  const sortable = new Set(['createdAt', 'updatedAt', ...fieldsOf(definition).filter((f) => f.kind !== 'owner' && !f.schema['x-encrypted']).map((f) => f.key)]);
+  const sortable = new Set(['createdAt', 'updatedAt', ...fieldsOf(definition).filter(isSortableField).map((f) => f.key)]);
   const sortParam = one(sp.sort);
   const sort = sortParam && sortable.has(sortParam) ? sortParam : 'updatedAt';
   const order = one(sp.order) === 'asc' ? 'asc' : 'desc';
