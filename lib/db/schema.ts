@@ -1,5 +1,5 @@
 /** Table types for Kysely. Column names stay snake_case, as in SQL. */
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -147,8 +147,3 @@ export interface DB {
   settings: SettingsTable;
   encryption_keys: EncryptionKeysTable;
 }
-
-export type UserRow = Selectable<UsersTable>;
-export type RecordRow = Selectable<RecordsTable>;
-export type NewRecord = Insertable<RecordsTable>;
-export type RecordUpdate = Updateable<RecordsTable>;
