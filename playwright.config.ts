@@ -5,7 +5,8 @@ import { defineConfig, devices } from '@playwright/test';
  * Browser tests against a production build on port 3100, with a fresh
  * embedded database each run (only one process may open a data folder).
  */
-const PORT = 3100;
+// E2E_PORT lets several checkouts run their browser suites side by side.
+const PORT = Number(process.env.E2E_PORT ?? 3100);
 const CHROMIUM = '/usr/bin/chromium';
 if (!existsSync(CHROMIUM)) {
   // Never a silent skip: the browser tests are part of the suite.
