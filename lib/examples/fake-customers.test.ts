@@ -15,9 +15,8 @@ import {
   fakeIdCard,
   fakeMobile,
   generateCustomers,
-  idCardCheckDigit,
-  luhnCheckDigit,
 } from './fake-customers';
+import { idCardCheckDigit, luhnCheckDigit } from '@/lib/forms/cn-formats';
 
 // Independent re-implementations, so a bug in the generator cannot vouch for itself.
 function expectedIdCheck(first17: string): string {

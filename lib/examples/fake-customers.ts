@@ -4,8 +4,10 @@
  * leaked fixture must not be anyone's personal information.
  *
  * Pure TypeScript with no Node-only APIs and no dependencies, so it runs in the browser,
- * in the CLI and in tests alike. Same seed, same output.
+ * in the CLI and in tests alike. Same seed, same output. Check digits come from the same
+ * code that validates them (lib/forms/cn-formats), so generated numbers always pass.
  */
+import { idCardCheckDigit, luhnCheckDigit } from '@/lib/forms/cn-formats';
 
 export interface Rng {
   /** Uniform float in [0, 1). */
@@ -201,17 +203,6 @@ const REGION_CODES = [
   '610113', '370102', '370202', '350102', '350203', '430104', '410105', '340104', '210102', '530102',
 ] as const;
 
-const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
-const ID_CHECK_MAP = '10X98765432';
-
-/** The GB 11643-1999 check character (0-9 or X) for the first 17 digits of an ID number. */
-export function idCardCheckDigit(first17: string): string {
-  if (!/^\d{17}$/.test(first17)) throw new RangeError('idCardCheckDigit needs exactly 17 digits');
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * ID_WEIGHTS[i];
-  return ID_CHECK_MAP[sum % 11];
-}
-
 function daysInMonth(year: number, month: number): number {
   // Day 0 of the next month is the last day of this one; UTC avoids time-zone drift.
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
@@ -231,21 +222,6 @@ export function fakeIdCard(rng: Rng): string {
 
 // UnionPay BINs (62xxxx) of large mainland banks.
 const UNIONPAY_BINS = ['622202', '622848', '621700', '622588', '622260', '621660', '622700', '623668'] as const;
-
-/** The Luhn check digit to append to `payload`. */
-export function luhnCheckDigit(payload: string): string {
-  let sum = 0;
-  // Walking from the right, the digit next to the future check digit is doubled first.
-  for (let i = payload.length - 1, double = true; i >= 0; i--, double = !double) {
-    let d = Number(payload[i]);
-    if (double) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return String((10 - (sum % 10)) % 10);
-}
 
 /** A 16-19 digit UnionPay card number with a valid Luhn check digit. */
 export function fakeBankCard(rng: Rng): string {

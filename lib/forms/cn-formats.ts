@@ -58,18 +58,24 @@ export function isValidCnIdCard(s: string, now: Date = new Date()): boolean {
   return idCardCheckDigit(s.slice(0, 17)) === s[17].toUpperCase();
 }
 
-/** True when `digits` (ASCII digits only) passes the Luhn (mod 10) check. */
-function passesLuhn(digits: string): boolean {
+/** The Luhn (mod 10) check digit to append to `payload` (ASCII digits only). */
+export function luhnCheckDigit(payload: string): string {
   let sum = 0;
-  for (let i = digits.length - 1, double = false; i >= 0; i--, double = !double) {
-    let n = digits.charCodeAt(i) - 48;
+  // Walking from the right, the digit next to the future check digit is doubled first.
+  for (let i = payload.length - 1, double = true; i >= 0; i--, double = !double) {
+    let n = payload.charCodeAt(i) - 48;
     if (double) {
       n *= 2;
       if (n > 9) n -= 9;
     }
     sum += n;
   }
-  return sum % 10 === 0;
+  return String((10 - (sum % 10)) % 10);
+}
+
+/** True when `digits` (ASCII digits only) passes the Luhn check: its last digit is the check digit. */
+function passesLuhn(digits: string): boolean {
+  return luhnCheckDigit(digits.slice(0, -1)) === digits[digits.length - 1];
 }
 
 /** A bank card number: 12 to 19 digits (no separators) passing the Luhn check. */
