@@ -12,7 +12,7 @@ import type { Caller } from '@/lib/auth/principal';
 import { unsafeCallerAs, unsafeSystemCaller } from '@/lib/auth/system-caller';
 import { createUser, listGroups, listUsers } from '@/lib/directory/operations';
 import { createApiToken, getMe } from '@/lib/auth/operations';
-import { getRecord, listRecords, listUsableForms, updateRecord } from '@/lib/records/operations';
+import { getRecord, listDeletedRecords, listRecords, listUsableForms, updateRecord } from '@/lib/records/operations';
 import { loadExample } from '@/lib/setup/operations';
 
 let t: TestDatabase;
@@ -79,6 +79,8 @@ describe('the system principal configures, never opens records', () => {
     expect(['not_found', 'forbidden']).toContain(await codeOf(listRecords(system, { formId: w.formId })));
     expect(await codeOf(updateRecord(system, { formId: w.formId, recordId: w.records.sales1[0], values: { notes: 'x' }, version: 1 }))).not.toBe('ok');
     expect((await listUsableForms(system, {})).filter((f) => f.can.view)).toEqual([]);
+    // Admin-only record screens (the recycle bin) follow grants too.
+    expect(await codeOf(listDeletedRecords(system, { formId: w.formId }))).not.toBe('ok');
   });
 
   it('mints a token for a named user through tokens.create; nobody else can', async () => {
