@@ -1,17 +1,23 @@
 /**
- * What the CLI does, as the system: no principal, no grants. Named unsafe…
- * because it bypasses policy; audited with actor "cli".
+ * What the CLI does. It calls the same operations as the app, as the system
+ * caller (lib/auth/system-caller.ts): administrator rights to configure, no
+ * grants on any form, audited with actor "cli". Nothing here writes to the
+ * database itself, so each use case exists once, in its operation.
  */
-import { randomBytes } from 'node:crypto';
-import { getDb } from '@/lib/db';
 import { AppError } from '@/lib/errors';
-import { appendAuditEvents } from '@/lib/audit/append';
-import { hashToken } from '@/lib/auth/principal';
-import { insertUser } from '@/lib/directory/operations';
-import { unsafeSeedExample, type SeedSummary } from '@/lib/examples/seed';
+import { unsafeSystemCaller } from '@/lib/auth/system-caller';
+import { createUser, listDepartments, listGroups, listUsers, type DepartmentNode } from '@/lib/directory/operations';
+import { createApiToken } from '@/lib/auth/operations';
+import { loadExample } from '@/lib/setup/operations';
+import type { SeedSummary } from '@/lib/examples/seed';
 
-const cli = { actorId: null, actorLabel: 'cli', ip: null };
+const system = () => unsafeSystemCaller({ label: 'cli', locale: 'en' });
 
+function flatten(nodes: DepartmentNode[]): DepartmentNode[] {
+  return nodes.flatMap((n) => [n, ...flatten(n.children)]);
+}
+
+/** Creates a user (the first admin too: the system caller needs no user). */
 export async function unsafeCreateUser(input: {
   email: string;
   name: string;
@@ -20,50 +26,46 @@ export async function unsafeCreateUser(input: {
   department?: string;
   groups: string[];
 }): Promise<string> {
-  const db = await getDb();
-  return db.transaction().execute(async (trx) => {
-    let departmentId: string | null = null;
-    if (input.department) {
-      const d = await trx.selectFrom('departments').select('id').where('name', '=', input.department).execute();
-      if (d.length !== 1) throw new AppError('invalid_input', d.length ? `Department name "${input.department}" is ambiguous` : `No department named "${input.department}"`);
-      departmentId = d[0].id;
+  const caller = system();
+  let departmentId: string | null = null;
+  if (input.department) {
+    const found = flatten(await listDepartments(caller, {})).filter((d) => d.name === input.department);
+    if (found.length !== 1) {
+      throw new AppError('invalid_input', found.length ? `Department name "${input.department}" is ambiguous` : `No department named "${input.department}"`);
     }
-    const groupIds: string[] = [];
-    for (const name of input.groups) {
-      const g = await trx.selectFrom('groups').select('id').where('name', '=', name).executeTakeFirst();
+    departmentId = found[0].id;
+  }
+  let groupIds: string[] = [];
+  if (input.groups.length) {
+    const groups = await listGroups(caller, {});
+    groupIds = input.groups.map((name) => {
+      const g = groups.find((x) => x.name === name);
       if (!g) throw new AppError('invalid_input', `No group named "${name}"`);
-      groupIds.push(g.id);
-    }
-    const id = await insertUser({ db: trx, locale: 'en' }, { ...input, departmentId });
-    if (groupIds.length) await trx.insertInto('group_members').values(groupIds.map((group_id) => ({ group_id, user_id: id }))).execute();
-    await appendAuditEvents(trx, cli, [{ action: 'directory.createUser', resourceType: 'user', resourceId: id, details: { isAdmin: input.isAdmin, groupIds } }]);
-    return id;
+      return g.id;
+    });
+  }
+  const user = await createUser(caller, {
+    email: input.email,
+    name: input.name,
+    password: input.password,
+    isAdmin: input.isAdmin,
+    departmentId,
+    groupIds,
   });
+  return user.id;
 }
 
+/** Mints a personal API token for a user, through the token operation. */
 export async function unsafeCreateToken(email: string, name: string): Promise<string> {
-  const db = await getDb();
-  return db.transaction().execute(async (trx) => {
-    const user = await trx.selectFrom('users').select(['id', 'status']).where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
-    if (!user) throw new AppError('not_found', `No user with email ${email}`);
-    if (user.status !== 'active') throw new AppError('invalid_input', `User ${email} is disabled`);
-    const token = `fw_${randomBytes(32).toString('base64url')}`;
-    const row = await trx
-      .insertInto('api_tokens')
-      .values({ user_id: user.id, name, token_hash: hashToken(token), token_prefix: token.slice(0, 10) })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await appendAuditEvents(trx, cli, [{ action: 'tokens.create', resourceType: 'api_token', resourceId: row.id, details: { userId: user.id } }]);
-    return token;
-  });
+  const caller = system();
+  const wanted = email.trim().toLowerCase();
+  const user = (await listUsers(caller, {})).find((u) => u.email === wanted);
+  if (!user) throw new AppError('not_found', `No user with email ${email}`);
+  if (user.status !== 'active') throw new AppError('invalid_input', `User ${email} is disabled`);
+  return (await createApiToken(caller, { name, userId: user.id })).token;
 }
 
 export async function unsafeSeedExampleFromCli(password: string, records: number): Promise<SeedSummary> {
   if (!Number.isInteger(records) || records < 0 || records > 1_000_000) throw new AppError('invalid_input', '--records must be a whole number from 0 to 1000000');
-  const db = await getDb();
-  return db.transaction().execute(async (trx) => {
-    const summary = await unsafeSeedExample(trx, { password, recordCount: records });
-    await appendAuditEvents(trx, cli, [{ action: 'seed.example', resourceType: 'form', resourceId: summary.formId, details: { records: summary.records } }]);
-    return summary;
-  });
+  return loadExample(system(), { password, records });
 }

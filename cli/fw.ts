@@ -1,8 +1,8 @@
 /**
  * The Formwarden command line: `npm run fw -- <command>`. It uses the same
  * database configuration as the app (DATABASE_URL or the embedded folder).
- * Commands act as the system, outside any user's grants, so they live here
- * and in seeds only; each one is audited with actor "cli".
+ * Commands call operations as the system caller (configuration rights, no
+ * grants on records); each one is audited with actor "cli".
  */
 import { Command, CommanderError } from 'commander';
 import { closeDb, configFromEnv, openDatabase, useDatabase, DataDirLockedError } from '@/lib/db';
@@ -94,7 +94,9 @@ try {
 } catch (e) {
   if (e instanceof CommanderError) process.exit(e.exitCode);
   if (e instanceof DataDirLockedError || isAppError(e)) {
-    console.error(`fw: ${(e as Error).message}`);
+    const fields = isAppError(e) ? e.details?.fields : undefined;
+    const why = fields ? Object.entries(fields).map(([k, v]) => `\n  ${k}: ${v}`).join('') : '';
+    console.error(`fw: ${(e as Error).message}${why}`);
     process.exit(2);
   }
   console.error(e);

@@ -21,10 +21,10 @@ import { resolvePrincipal, type Caller, type Principal } from '@/lib/auth/princi
 import { say, type Locale } from '@/lib/i18n';
 import { env } from '@/lib/env';
 
-export type { Caller, Principal } from '@/lib/auth/principal';
+import type { Operation } from '@/lib/operation-types';
 
-/** Who may call: anyone, any signed-in user, or an administrator (configuration only, never data). */
-export type Permission = 'public' | 'authenticated' | 'admin';
+export type { Caller, Principal } from '@/lib/auth/principal';
+export type { Operation, Permission } from '@/lib/operation-types';
 
 export interface OperationContext<P extends Principal | null = Principal> {
   db: Transaction<DB>;
@@ -47,7 +47,12 @@ interface SpecBase<I, O> {
    * power cut; changes always wait for the disk).
    */
   readOnly?: boolean;
-  /** Only for public operations that show no data (e.g. "is setup done?"). */
+  /**
+   * No audit event on success. Only for operations that show no data (e.g.
+   * "is setup done?") or only the caller's own profile, which every page
+   * render reads (auth.me): auditing those is noise that buries evidence.
+   * Failures are still audited when the caller is known.
+   */
   audit?: false;
   /**
    * SQL for data the run needs first (e.g. the form and the caller's grants),
@@ -61,12 +66,6 @@ interface SpecBase<I, O> {
 export type OperationSpec<I, O> =
   | (SpecBase<I, O> & { permission: 'authenticated' | 'admin' })
   | (Omit<SpecBase<I, O>, 'run'> & { permission: 'public'; run(ctx: OperationContext<Principal | null>, input: I): Promise<O> });
-
-export interface Operation<I, O> {
-  (caller: Caller, input: I): Promise<O>;
-  readonly operationName: string;
-  readonly permission: Permission;
-}
 
 // The project's one ajv configuration; it never rewrites input (no defaults,
 // no coercion), so operations apply their own defaults explicitly.
@@ -148,6 +147,12 @@ export function defineOperation<I, O>(spec: OperationSpec<I, O>): Operation<I, O
         // The work was rolled back; the attempt itself is still evidence.
         const failed: AuditEntry = { ...(entries[0] ?? { action: spec.name }), action: entries[0]?.action ?? spec.name, outcome: outcomeOf(appError.code) };
         failed.details = { ...(failed.details ?? {}), error: appError.code };
+        // Probing leaves a trace: a refused or not-found attempt names the
+        // form and record that were asked for, so an audit reader sees which
+        // customers were tried. Only well-formed ids: the input is untrusted.
+        const asked = askedFor(input);
+        if (asked.formId) failed.formId ??= asked.formId;
+        if (asked.recordIds.length) failed.recordIds ??= asked.recordIds;
         await appendAuditEvents(db, actorOf(principal, caller), [failed]).catch((e) =>
           console.error('[formwarden] could not audit a failed operation', e),
         );
@@ -161,6 +166,20 @@ export function defineOperation<I, O>(spec: OperationSpec<I, O>): Operation<I, O
   return op as Operation<I, O>;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The form and record ids an input asked for, when they are syntactically valid UUIDs. */
+export function askedFor(input: unknown): { formId?: string; recordIds: string[] } {
+  if (!input || typeof input !== 'object' || Array.isArray(input)) return { recordIds: [] };
+  const i = input as { formId?: unknown; recordId?: unknown; recordIds?: unknown };
+  const isId = (v: unknown): v is string => typeof v === 'string' && UUID.test(v);
+  const recordIds = [
+    ...(isId(i.recordId) ? [i.recordId] : []),
+    ...(Array.isArray(i.recordIds) ? i.recordIds.slice(0, 100).filter(isId) : []),
+  ].map((id) => id.toLowerCase());
+  return { formId: isId(i.formId) ? i.formId.toLowerCase() : undefined, recordIds: [...new Set(recordIds)] };
+}
+
 function describe(error: unknown): string {
   if (!(error instanceof Error)) return typeof error;
   const code = (error as { code?: unknown }).code;
@@ -168,5 +187,7 @@ function describe(error: unknown): string {
 }
 
 function actorOf(principal: Principal | null, caller: Caller) {
+  // The system (CLI, jobs) has no user: it is audited by its label, e.g. "cli".
+  if (principal?.systemLabel) return { actorId: null, actorLabel: principal.systemLabel, ip: caller.ip || null };
   return { actorId: principal?.userId ?? null, actorLabel: principal?.email ?? null, ip: caller.ip || null };
 }

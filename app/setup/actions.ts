@@ -1,5 +1,5 @@
 'use server';
 import { serverAction } from '@/lib/next/server-action';
-import { createFirstAdmin } from '@/lib/directory/setup';
+import { createFirstAdmin } from '@/lib/setup/operations';
 
 export const createFirstAdminAction = serverAction(createFirstAdmin);

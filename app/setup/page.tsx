@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
 import { callForPage } from '@/lib/next/page';
-import { getSetupStatus } from '@/lib/directory/setup';
+import { getSetupStatus } from '@/lib/setup/operations';
 import { AuthLayout } from '@/components/auth/auth-layout';
 import { SetupForm } from '@/components/auth/setup-form';
 import { createFirstAdminAction } from './actions';

@@ -7,7 +7,8 @@
 import 'server-only';
 import type { AuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
-import { authSecret, env } from '@/lib/env';
+import { env } from '@/lib/env';
+import { authSecret } from '@/lib/secrets';
 import { isAppError } from '@/lib/errors';
 import { toLocale } from '@/lib/i18n';
 import { signIn } from './operations';

@@ -78,6 +78,8 @@ export const getMe = defineOperation<Record<string, never>, { id: string; name: 
   name: 'auth.me',
   permission: 'authenticated',
   readOnly: true,
+  // Every page render reads it: one's own profile is not evidence, only noise.
+  audit: false,
   input: { type: 'object', additionalProperties: false },
   async run(ctx) {
     const p = ctx.principal;
@@ -94,29 +96,48 @@ export interface ApiTokenDTO {
   revokedAt: string | null;
 }
 
-/** Tokens are random 256-bit secrets, so a fast hash (SHA-256) is enough to store them. */
-export const createApiToken = defineOperation<{ name: string }, { id: string; token: string; prefix: string }>({
+/**
+ * Tokens are random 256-bit secrets, so a fast hash (SHA-256) is enough to
+ * store them. A signed-in user mints their own; the system caller (`fw token
+ * create`) names the user, so minting exists once, here, and is audited.
+ */
+export const createApiToken = defineOperation<{ name: string; userId?: string }, { id: string; token: string; prefix: string }>({
   name: 'tokens.create',
   permission: 'authenticated',
   input: {
     type: 'object',
     additionalProperties: false,
     required: ['name'],
-    properties: { name: { type: 'string', minLength: 1, maxLength: 100 } },
+    properties: { name: { type: 'string', minLength: 1, maxLength: 100 }, userId: { type: 'string', format: 'uuid' } },
   },
   async run(ctx, input) {
     if (ctx.principal.via === 'token') {
       // A leaked token must not be able to mint more tokens.
       throw new AppError('forbidden', say(ctx.locale, { zh: 'API 令牌不能创建新令牌', en: 'An API token cannot create tokens' }));
     }
+    let userId = ctx.principal.userId;
+    if (ctx.principal.systemLabel && input.userId === undefined) {
+      throw new AppError('invalid_input', say(ctx.locale, { zh: '请指定用户', en: 'Name the user the token acts as' }), { fields: { userId: say(ctx.locale, { zh: '必填', en: 'Required' }) } });
+    }
+    if (input.userId !== undefined && input.userId !== userId) {
+      // Minting for someone else is the system's (CLI's) alone: an admin
+      // holding another user's token could read what that user may read.
+      if (!ctx.principal.systemLabel) {
+        throw new AppError('forbidden', say(ctx.locale, { zh: '只能为自己创建令牌', en: 'You can create tokens only for yourself' }));
+      }
+      const user = await ctx.db.selectFrom('users').select(['id', 'status']).where('id', '=', input.userId).executeTakeFirst();
+      if (!user) throw new AppError('not_found', say(ctx.locale, { zh: '用户不存在', en: 'User not found' }));
+      if (user.status !== 'active') throw new AppError('invalid_input', say(ctx.locale, { zh: '该用户已停用', en: 'The user is disabled' }));
+      userId = user.id;
+    }
     const token = `fw_${randomBytes(32).toString('base64url')}`;
     const prefix = token.slice(0, 10);
     const row = await ctx.db
       .insertInto('api_tokens')
-      .values({ user_id: ctx.principal.userId, name: input.name.trim(), token_hash: hashToken(token), token_prefix: prefix })
+      .values({ user_id: userId, name: input.name.trim(), token_hash: hashToken(token), token_prefix: prefix })
       .returning('id')
       .executeTakeFirstOrThrow();
-    ctx.audit({ action: 'tokens.create', resourceType: 'api_token', resourceId: row.id, details: { prefix } });
+    ctx.audit({ action: 'tokens.create', resourceType: 'api_token', resourceId: row.id, details: { prefix, userId } });
     return { id: row.id, token, prefix };
   },
 });

@@ -7,22 +7,17 @@ import 'server-only';
 import { createHash } from 'node:crypto';
 import { sql, type RawBuilder, type Transaction } from 'kysely';
 import type { DB } from '@/lib/db/schema';
+import type { Caller } from './credential';
 import type { Locale } from '@/lib/i18n';
+import { isSystemCredential } from './system-caller';
 
-export type Credential =
-  | { type: 'session'; sessionId: string }
-  | { type: 'token'; token: string }
-  | { type: 'anonymous' }
-  /** Migrations, seeds, CLI and tests only; never built from a request. */
-  | { type: 'unsafe-system'; userId: string };
+export type { Caller, Credential, SystemCredential } from './credential';
 
-/** What the transport layer knows about a request. */
-export interface Caller {
-  credential: Credential;
-  ip: string;
-  userAgent?: string;
-  locale: Locale;
-}
+/**
+ * The id the system principal (CLI, jobs) carries: no user has it, so it owns
+ * nothing, belongs to no group and matches no row scope.
+ */
+export const SYSTEM_USER_ID = '00000000-0000-0000-0000-000000000000';
 
 export interface Principal {
   userId: string;
@@ -33,6 +28,8 @@ export interface Principal {
   groupIds: string[];
   locale: Locale;
   via: 'session' | 'token' | 'system';
+  /** Set only for the system itself (no user behind it): its audit label, e.g. "cli". */
+  systemLabel?: string;
   sessionId?: string;
   tokenId?: string;
   ip: string;
@@ -88,6 +85,31 @@ export async function resolvePrincipal(
         where t.token_hash = ${hashToken(c.token)} and t.revoked_at is null and u.status = 'active'`.execute(trx)
     ).rows[0];
   } else if (c.type === 'unsafe-system') {
+    // Only a credential made by lib/auth/system-caller.ts counts: a
+    // hand-built `{ type: 'unsafe-system', … }` from a page is refused.
+    if (!isSystemCredential(c)) return null;
+    if (c.userId === undefined) {
+      // The system itself: administrator rights to configure, no user, no
+      // groups (so no grant opens any record). Exists before any user does.
+      const r = (
+        await sql<{ prefetched?: unknown }>`
+          select set_config('app.user_id', ${SYSTEM_USER_ID}, true) as _uid, ${groups}
+          from (select ${SYSTEM_USER_ID}::uuid as id) u`.execute(trx)
+      ).rows[0];
+      const principal: Principal = {
+        userId: SYSTEM_USER_ID,
+        email: c.label,
+        name: c.label,
+        isAdmin: true,
+        departmentId: null,
+        groupIds: [],
+        locale: caller.locale,
+        via: 'system',
+        systemLabel: c.label,
+        ip: caller.ip,
+      };
+      return { principal, prefetched: typeof r?.prefetched === 'string' ? JSON.parse(r.prefetched) : r?.prefetched };
+    }
     if (!UUID.test(c.userId)) return null;
     row = (
       await sql<PrincipalRow>`

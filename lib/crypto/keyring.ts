@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { getDb } from '@/lib/db/connection';
 import type { DB } from '@/lib/db/schema';
-import { masterKey } from '@/lib/env';
+import { masterKey } from '@/lib/secrets';
 import { decryptValue, encryptValue, isCipherToken, tokenVersion, unwrapKey, wrapKey, type CipherContext } from './field-cipher';
 
 type Db = Kysely<DB> | Transaction<DB>;

@@ -10,7 +10,7 @@ import { defineOperation, type OperationContext } from '@/lib/operation';
 import { AppError } from '@/lib/errors';
 import { say, type Locale } from '@/lib/i18n';
 import { decideAll, grantErrors, type Grant } from '@/lib/policy/grants';
-import { scopeFilter } from '@/lib/records/scope-sql';
+import { countPlainValues, countRecordsInScope } from '@/lib/records/operations';
 import { fieldsOf, validateDefinition, type FieldSchema, type FormDefinition } from './definition';
 
 const uuid = { type: 'string', format: 'uuid' } as const;
@@ -86,15 +86,7 @@ export const listFormsForAdmin = defineOperation<Record<string, never>, AdminFor
       // Admin rights configure; how many customers a form holds is data, so
       // the count is the one the admin's own view grant would show.
       const view = decideAll(typeof r.grants === 'string' ? (JSON.parse(r.grants) as unknown[]) : r.grants).view;
-      const counted = view.allowed
-        ? await ctx.db
-            .selectFrom('records as r')
-            .select(sql<number>`count(*)::int`.as('n'))
-            .where('r.form_id', '=', r.id)
-            .where('r.deleted_at', 'is', null)
-            .where((eb) => scopeFilter(eb, view.scope, ctx.principal))
-            .executeTakeFirstOrThrow()
-        : null;
+      const counted = view.allowed ? { n: await countRecordsInScope(ctx.db, r.id, view.scope, ctx.principal) } : null;
       out.push({
         id: r.id,
         name: r.name,
@@ -253,12 +245,7 @@ export const publishForm = defineOperation<{ formId: string }, { version: number
  */
 async function refusePlaintextUnderEncryption(ctx: OperationContext, formId: string, definition: FormDefinition) {
   for (const f of fieldsOf(definition).filter((x) => x.schema['x-encrypted'])) {
-    const plain = await ctx.db
-      .selectFrom('records')
-      .select(sql<number>`count(*)::int`.as('n'))
-      .where('form_id', '=', formId)
-      .where(sql<boolean>`values->>${f.key} is not null and values->>${f.key} not like 'fw1.%'`)
-      .executeTakeFirstOrThrow();
+    const plain = { n: await countPlainValues(ctx.db, formId, f.key) };
     if (plain.n > 0) {
       const title = f.schema.title;
       throw new AppError(

@@ -1,6 +1,5 @@
 /** The REST API v1 described as OpenAPI 3.1, served at /api/v1/openapi.json. */
 import 'server-only';
-import { defineOperation } from '@/lib/operation';
 
 const problem = { $ref: '#/components/responses/Problem' };
 const id = (name: string, description: string) => ({ name, in: 'path', required: true, description, schema: { type: 'string', format: 'uuid' } });
@@ -95,14 +94,3 @@ export const openApiDocument = {
     },
   },
 } as const;
-
-export const getOpenApiDocument = defineOperation<Record<string, never>, typeof openApiDocument>({
-  name: 'api.openapi',
-  permission: 'public',
-  readOnly: true,
-  audit: false,
-  input: { type: 'object', additionalProperties: false },
-  async run() {
-    return openApiDocument;
-  },
-});

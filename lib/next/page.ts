@@ -5,7 +5,7 @@
 import 'server-only';
 import { notFound, redirect } from 'next/navigation';
 import { isAppError } from '@/lib/errors';
-import type { Operation } from '@/lib/operation';
+import type { Operation } from '@/lib/operation-types';
 import { getCaller } from './caller';
 
 export async function callForPage<I, O>(operation: Operation<I, O>, input: I): Promise<O> {

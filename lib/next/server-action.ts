@@ -5,7 +5,7 @@
  */
 import 'server-only';
 import { isAppError, type ErrorCode } from '@/lib/errors';
-import type { Operation } from '@/lib/operation';
+import type { Operation } from '@/lib/operation-types';
 import { getCaller } from './caller';
 
 export type ActionError = { code: ErrorCode; message: string; fields?: Record<string, string> };

@@ -19,6 +19,7 @@ import { randomUUID } from 'node:crypto';
 import type { RecordDTO, RecordPage } from './dto';
 
 export type { RecordDTO, RecordPage } from './dto';
+export { countPlainValues, countRecordsInScope } from './form-stats';
 
 const uuid = { type: 'string', format: 'uuid' } as const;
 

@@ -1,7 +1,8 @@
 /**
  * A small company for permission tests: two sales departments, support,
  * an admin, a customer form with grants, and records owned by each seller.
- * Built directly in the database (unsafe: test setup bypasses policy).
+ * Built directly in the database (test setup bypasses policy); callers act
+ * as its users through the system caller factory (lib/auth/system-caller).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
@@ -11,6 +12,7 @@ import { sealValues } from '@/lib/records/protect';
 import { fieldsOf } from '@/lib/forms/definition';
 import type { Database } from '@/lib/db/connection';
 import type { Caller } from '@/lib/auth/principal';
+import { unsafeCallerAs } from '@/lib/auth/system-caller';
 import { hashToken } from '@/lib/auth/principal';
 import type { FormDefinition } from '@/lib/forms/definition';
 import type { Locale } from '@/lib/i18n';
@@ -132,7 +134,7 @@ export async function buildWorld(db: Database): Promise<World> {
     tokens,
     departments,
     records,
-    caller: (who, locale = 'zh-CN') => ({ credential: { type: 'unsafe-system', userId: users[who] }, ip: '127.0.0.1', locale }),
+    caller: (who, locale = 'zh-CN') => unsafeCallerAs(users[who], { locale, ip: '127.0.0.1' }),
     tokenCaller: (who, locale = 'zh-CN') => ({ credential: { type: 'token', token: tokens[who] }, ip: '127.0.0.1', locale }),
   };
 }

@@ -3,7 +3,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { buildWorld, type World } from '../helpers/world';
 import { signIn, createApiToken, revokeApiToken, listApiTokens } from '@/lib/auth/operations';
 import { createUser, setUserStatus, resetPassword, updateUser } from '@/lib/directory/operations';
-import { createFirstAdmin, getSetupStatus } from '@/lib/directory/setup';
+import { createFirstAdmin, getSetupStatus } from '@/lib/setup/operations';
 import { listRecords } from '@/lib/records/operations';
 import { codeOf } from '../helpers/outcome';
 import type { Caller } from '@/lib/auth/principal';

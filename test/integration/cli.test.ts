@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { openDatabase, type Database } from '@/lib/db/connection';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'fw-cli-'));
 let t: TestDatabase | undefined;
@@ -32,8 +33,32 @@ function fw(...args: string[]) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
+/** Looks into the CLI's database between runs (the PGlite folder is free once fw exits). */
+async function inDatabase<T>(look: (db: Database) => Promise<T>): Promise<T> {
+  if (t) return look(t.db);
+  const db = await openDatabase({ kind: 'pglite', dataDir }, { migrate: false });
+  try {
+    return await look(db);
+  } finally {
+    await db.destroy();
+  }
+}
+
 describe(`fw CLI (${process.env.FW_TEST_DB ?? 'pglite'})`, () => {
-  it('migrates, seeds, creates users and prints only the token', () => {
+  it('creates the first admin on an empty database, through the operation, audited as "cli"', async () => {
+    expect(fw('migrate').code).toBe(0);
+    const first = fw('user', 'create', '--email', 'Root@Example.com', '--name', 'Root', '--password', 'Root12345', '--admin');
+    expect(first.err).toBe('');
+    expect(first.code).toBe(0);
+    const { users, events } = await inDatabase(async (db) => ({
+      users: await db.selectFrom('users').select(['email', 'is_admin']).execute(),
+      events: await db.selectFrom('audit_events').select(['action', 'actor_id', 'actor_label', 'outcome']).execute(),
+    }));
+    expect(users).toEqual([{ email: 'root@example.com', is_admin: true }]);
+    expect(events).toEqual([{ action: 'directory.createUser', actor_id: null, actor_label: 'cli', outcome: 'ok' }]);
+  }, 120_000);
+
+  it('migrates, seeds, creates users and prints only the token', async () => {
     expect(fw('migrate').code).toBe(0);
     const seeded = fw('seed', 'example', '--password', 'Seed1234', '--records', '20');
     expect(seeded.code).toBe(0);
@@ -43,9 +68,26 @@ describe(`fw CLI (${process.env.FW_TEST_DB ?? 'pglite'})`, () => {
     const token = fw('token', 'create', '--user', 'ops@example.com');
     expect(token.code).toBe(0);
     expect(token.out).toMatch(/^fw_[A-Za-z0-9_-]{43}\n$/);
+
+    // Each went through its operation: department and group set, every step audited as "cli".
+    const seen = await inDatabase(async (db) => ({
+      ops: await db
+        .selectFrom('users as u')
+        .innerJoin('departments as d', 'd.id', 'u.department_id')
+        .select(['u.id', 'd.name as department', (eb) => eb.selectFrom('group_members as gm').innerJoin('groups as g', 'g.id', 'gm.group_id').select('g.name').whereRef('gm.user_id', '=', 'u.id').as('group')])
+        .where('u.email', '=', 'ops@example.com')
+        .executeTakeFirst(),
+      tokens: await db.selectFrom('api_tokens as t').innerJoin('users as u', 'u.id', 't.user_id').select(['u.email', 't.name']).execute(),
+      events: await db.selectFrom('audit_events').select(['action', 'actor_label', 'actor_id', 'details']).where('actor_label', '=', 'cli').orderBy('id').execute(),
+    }));
+    expect(seen.ops).toMatchObject({ department: '客服部', group: '客服' });
+    expect(seen.tokens).toEqual([{ email: 'ops@example.com', name: 'cli' }]);
+    expect(seen.events.map((e) => e.action)).toEqual(['directory.createUser', 'seed.example', 'directory.listDepartments', 'directory.listGroups', 'directory.createUser', 'directory.listUsers', 'tokens.create']);
+    expect(seen.events.every((e) => e.actor_id === null)).toBe(true);
   }, 120_000);
 
-  it('refuses bad input clearly and changes nothing', () => {
+  it('refuses bad input clearly and changes nothing', async () => {
+    const before = await inDatabase(async (db) => (await db.selectFrom('users').select('id').execute()).length);
     const weak = fw('user', 'create', '--email', 'weak@example.com', '--name', 'W', '--password', 'short');
     expect(weak.code).not.toBe(0);
     expect(weak.err).toMatch(/At least 8 characters/);
@@ -55,6 +97,13 @@ describe(`fw CLI (${process.env.FW_TEST_DB ?? 'pglite'})`, () => {
     const missing = fw('user', 'create', '--email', 'x@example.com');
     expect(missing.code).not.toBe(0);
     expect(missing.err).toMatch(/--name/);
+    const noGroup = fw('user', 'create', '--email', 'g@example.com', '--name', 'G', '--password', 'Good12345', '--groups', '不存在');
+    expect(noGroup.code).toBe(2);
+    expect(noGroup.err).toMatch(/No group named "不存在"/);
+    const noUser = fw('token', 'create', '--user', 'ghost@example.com');
+    expect(noUser.code).toBe(2);
+    expect(noUser.err).toMatch(/No user with email ghost@example.com/);
+    expect(await inDatabase(async (db) => (await db.selectFrom('users').select('id').execute()).length)).toBe(before);
   }, 120_000);
 
   it('has --help on each command', () => {

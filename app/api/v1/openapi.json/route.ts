@@ -1,4 +1,4 @@
 import { restRoute } from '@/lib/http/rest';
-import { getOpenApiDocument } from '@/lib/http/openapi';
+import { getOpenApiDocument } from '@/lib/http/operations';
 
 export const GET = restRoute(async ({ caller }) => getOpenApiDocument(caller, {}), { public: true });

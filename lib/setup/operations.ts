@@ -1,11 +1,15 @@
-/** First run: while no user exists, anyone reaching the app may create the first admin. */
+/**
+ * First run and example data. While no user exists, anyone reaching the app
+ * may create the first admin; the CLI (the system caller) loads the example.
+ * Setup seeds data, so this module may call the seed (lib/examples).
+ */
 import 'server-only';
 import { sql } from 'kysely';
 import { defineOperation } from '@/lib/operation';
 import { AppError } from '@/lib/errors';
 import { say } from '@/lib/i18n';
-import { unsafeSeedExample } from '@/lib/examples/seed';
-import { insertUser } from './operations';
+import { unsafeSeedExample, type SeedSummary } from '@/lib/examples/seed';
+import { insertUser } from '@/lib/directory/operations';
 
 export const getSetupStatus = defineOperation<Record<string, never>, { needsSetup: boolean }>({
   name: 'setup.status',
@@ -54,5 +58,31 @@ export const createFirstAdmin = defineOperation<
       details: { loadExample: input.loadExample, exampleRecords: example?.records ?? 0 },
     });
     return { userId, exampleUsers: example?.users ?? [] };
+  },
+});
+
+/**
+ * `fw seed example`: loads the 客户管理 example. The system caller only: an
+ * admin in the browser loads it at setup, never over existing data.
+ */
+export const loadExample = defineOperation<{ password: string; records?: number }, SeedSummary>({
+  name: 'setup.loadExample',
+  permission: 'admin',
+  input: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['password'],
+    properties: {
+      password: { type: 'string', maxLength: 200 },
+      records: { type: 'integer', minimum: 0, maximum: 1_000_000 },
+    },
+  },
+  async run(ctx, input) {
+    if (!ctx.principal.systemLabel) {
+      throw new AppError('forbidden', say(ctx.locale, { zh: '示例数据只能在初始化时或通过命令行加载', en: 'The example is loaded at setup or by the command line' }));
+    }
+    const summary = await unsafeSeedExample(ctx.db, { password: input.password, recordCount: input.records ?? 300 });
+    ctx.audit({ action: 'seed.example', resourceType: 'form', resourceId: summary.formId, details: { records: summary.records } });
+    return summary;
   },
 });
