@@ -220,6 +220,11 @@ describe('compileRecordValidator', () => {
     }
   });
 
+  it('refuses every record of a published definition that no longer compiles, with a reason', () => {
+    const legacy = { ...def, properties: { ...def.properties, notes: { ...def.properties.notes, pattern: '^(a)\\1$' } } } as FormDefinition;
+    expect(compileRecordValidator(legacy)(valid, 'zh-CN')).toEqual({ ok: false, errors: { _: '表单定义中有无法使用的校验规则，请联系管理员修改后重新发布' } });
+  });
+
   it('reports malformed input on the form', () => {
     expect(validate('name=x', 'zh-CN')).toEqual({ ok: false, errors: { _: '表单数据格式不正确' } });
     expect(validate(null, 'en')).toEqual({ ok: false, errors: { _: 'The form data is malformed' } });
