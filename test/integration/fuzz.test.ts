@@ -33,6 +33,8 @@ import { createFirstAdmin } from '@/lib/directory/setup';
 
 const SEED = 20261201;
 const RUNS = 500;
+/** About 10 s per property on an idle machine; room for a loaded CI runner. */
+const TIME_LIMIT = 120_000;
 
 let t: TestDatabase;
 let w: World;
@@ -245,7 +247,7 @@ describe('fuzz: the REST API never answers 500 and stores nothing on refusal', (
     expect([...statuses.keys()].some((s) => s < 300)).toBe(true);
     expect(statuses.get(422) ?? 0).toBeGreaterThan(0);
     expect(statuses.get(400) ?? 0).toBeGreaterThan(0);
-  });
+  }, TIME_LIMIT);
 
   it(`${RUNS} random calls of the operations behind server actions`, async () => {
     const R = ['formId', 'recordId', 'version', 'values'];
@@ -329,5 +331,5 @@ describe('fuzz: the REST API never answers 500 and stores nothing on refusal', (
     console.info('[fuzz] operation outcomes', Object.fromEntries([...codes].sort()));
     expect(codes.get('invalid_input') ?? 0).toBeGreaterThan(0);
     expect([...codes.keys()].filter((c) => c !== 'invalid_input').length).toBeGreaterThan(0);
-  });
+  }, TIME_LIMIT);
 });
