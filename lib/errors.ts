@@ -7,7 +7,12 @@ export type ErrorCode =
   | 'unauthenticated'
   | 'forbidden'
   | 'not_found'
+  /** The request itself is malformed (not JSON, not UTF-8): nothing to validate yet. */
+  | 'bad_request'
+  /** Well-formed input that fails validation. */
   | 'invalid_input'
+  /** A request body over the limit, refused before it is read whole. */
+  | 'payload_too_large'
   | 'conflict'
   | 'locked'
   | 'rate_limited'
@@ -18,7 +23,9 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   unauthenticated: 401,
   forbidden: 403,
   not_found: 404,
+  bad_request: 400,
   invalid_input: 422,
+  payload_too_large: 413,
   conflict: 409,
   locked: 423,
   rate_limited: 429,

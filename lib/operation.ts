@@ -11,6 +11,7 @@
  */
 import 'server-only';
 import type { ErrorObject, SchemaObject, ValidateFunction } from 'ajv';
+import localizeZh from 'ajv-i18n/localize/zh';
 import { createAjv } from '@/lib/forms/ajv';
 import { sql, type RawBuilder, type Transaction } from 'kysely';
 import { getDb } from '@/lib/db/connection';
@@ -74,15 +75,44 @@ const ajv = createAjv();
 /** Operation names, to refuse a second operation with the same name. */
 const registry = new Set<string>();
 
-function fieldErrors(errors: ErrorObject[] | null | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
+/** Input errors by field (dotted path), in the caller's language; a Map, so no key touches Object.prototype. */
+function fieldErrors(errors: ErrorObject[] | null | undefined, locale: Locale): Record<string, string> {
+  // ajv speaks English; a Chinese caller must not read "must be <= 200".
+  if (locale !== 'en') localizeZh(errors);
+  const out = new Map<string, string>();
   for (const e of errors ?? []) {
-    const key =
-      (e.instancePath.replace(/^\//, '').replace(/\//g, '.') || (e.params as { missingProperty?: string }).missingProperty) ??
-      '_';
-    out[key] ??= e.message ?? 'invalid';
+    const p = e.params as { missingProperty?: string; additionalProperty?: string };
+    const key = e.instancePath.replace(/^\//, '').replace(/\//g, '.') || p.missingProperty || p.additionalProperty || '_';
+    if (!out.has(key)) out.set(key, e.message ?? 'invalid');
   }
-  return out;
+  return Object.fromEntries(out);
+}
+
+// A NUL, or half of a surrogate pair without its other half.
+const BAD_TEXT = /\0|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * The path of the first string in `input`, value or key, that is no valid text: PostgreSQL
+ * refuses a NUL and an unpaired surrogate in text and jsonb, so such input reached the
+ * database and came back as a 500. Iterative, so deeply nested input cannot overflow the stack.
+ */
+function badTextPath(input: unknown): string | undefined {
+  const stack: [unknown, string][] = [[input, '']];
+  const seen = new Set<object>();
+  while (stack.length) {
+    const [value, path] = stack.pop()!;
+    if (typeof value === 'string') {
+      if (BAD_TEXT.test(value)) return path || '_';
+    } else if (value !== null && typeof value === 'object' && !seen.has(value)) {
+      seen.add(value);
+      for (const [k, v] of Object.entries(value)) {
+        const at = path ? `${path}.${k}` : k;
+        if (BAD_TEXT.test(k)) return at;
+        stack.push([v, at]);
+      }
+    }
+  }
+  return undefined;
 }
 
 const outcomeOf = (code: ErrorCode): AuditOutcome =>
@@ -116,9 +146,20 @@ export function defineOperation<I, O>(spec: OperationSpec<I, O>): Operation<I, O
           throw new AppError('forbidden', say(locale, { zh: '需要管理员权限', en: 'Administrator rights required' }));
         }
         validate ??= ajv.compile(spec.input);
+        const badText = badTextPath(input);
+        if (badText !== undefined) {
+          throw new AppError('invalid_input', say(locale, { zh: '输入不正确', en: 'The input is not valid' }), {
+            fields: {
+              [badText]: say(locale, {
+                zh: '包含不允许的字符（空字符或不完整的 Unicode 字符）',
+                en: 'Contains a character that is not allowed (a NUL or an unpaired surrogate)',
+              }),
+            },
+          });
+        }
         if (!validate(input)) {
           throw new AppError('invalid_input', say(locale, { zh: '输入不正确', en: 'The input is not valid' }), {
-            fields: fieldErrors(validate.errors),
+            fields: fieldErrors(validate.errors, locale),
           });
         }
         const ctx = {

@@ -28,6 +28,9 @@ describe('createAjv', () => {
     expect(check('bank-card', '4111111111111111')).toBe(true);
     expect(check('bank-card', '4111111111111112')).toBe(false);
     expect(check('uuid', '6f1c2a0e-3b7d-4c59-9a1e-2d4b8c7f0a13')).toBe(true);
+    // ajv-formats accepts the urn form, which PostgreSQL's uuid type refuses (a 500 before).
+    expect(check('uuid', 'urn:uuid:6f1c2a0e-3b7d-4c59-9a1e-2d4b8c7f0a13')).toBe(false);
+    expect(check('uuid', '6f1c2a0e3b7d4c599a1e2d4b8c7f0a13')).toBe(false);
   });
 
   it('reports every error, not just the first', () => {

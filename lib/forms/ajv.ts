@@ -6,6 +6,7 @@ import Ajv2020Import from 'ajv/dist/2020.js';
 import addFormatsImport from 'ajv-formats';
 import type { ValidateFunction } from 'ajv';
 import { isValidBankCard, isValidCnIdCard, isValidCnMobile } from './cn-formats';
+import { linearRegExpEngine } from './linear-regexp';
 
 // Both packages are CommonJS with `exports.default`. Depending on the loader (Node ESM under
 // vitest/tsx, or Next's bundler) a default import yields either the function itself or the
@@ -19,6 +20,13 @@ const addFormats: typeof addFormatsImport =
 export type Ajv = InstanceType<Ajv2020Ctor>;
 
 /** Our annotation keywords: ajv ignores their values, strict mode just needs to know them. */
+/**
+ * The one UUID syntax, for every id anywhere (operation inputs, owner values). ajv-formats'
+ * `uuid` also accepts a `urn:uuid:` prefix, which PostgreSQL's uuid type refuses: such an id
+ * passed validation and then failed in the database as a 500.
+ */
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export const FORM_KEYWORDS = ['x-order', 'x-widget', 'x-encrypted', 'x-mask', 'x-placeholder'] as const;
 
 /**
@@ -33,8 +41,12 @@ export function createAjv(): Ajv {
     strict: true,
     // Decimal steps such as 0.01 must not fail on binary floating point (0.3 / 0.1 !== 3).
     multipleOfPrecision: 9,
+    // Every `pattern` runs on RE2 (linear time): an admin-set pattern must not be able to
+    // freeze the server with catastrophic backtracking (ReDoS).
+    code: { regExp: linearRegExpEngine },
   });
   addFormats(ajv);
+  ajv.addFormat('uuid', UUID_PATTERN);
   for (const keyword of FORM_KEYWORDS) ajv.addKeyword({ keyword });
   ajv.addFormat('cn-mobile', { type: 'string', validate: (s: string) => isValidCnMobile(s) });
   ajv.addFormat('cn-id-card', { type: 'string', validate: (s: string) => isValidCnIdCard(s) });

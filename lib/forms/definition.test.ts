@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import template from '../../schemas/templates/customer-management.json';
-import { fieldsOf, recordSchemaOf, validateDefinition, type DefinitionError, type FormDefinition } from './definition';
+import metaSchema from '../../schemas/form.schema.json';
+import { fieldsOf, isSafeFieldKey, recordSchemaOf, RESERVED_FIELD_KEYS, validateDefinition, type DefinitionError, type FormDefinition } from './definition';
 
 /** The brief's example form, fresh for each test so mutations do not leak. */
 const customer = (): Record<string, any> => ({
@@ -315,5 +316,59 @@ describe('recordSchemaOf', () => {
       required: ['name'],
       additionalProperties: false,
     });
+  });
+});
+
+describe('validateDefinition: patterns must run in linear time', () => {
+  it('refuses backreferences and lookaround with a clear reason, in both languages', () => {
+    for (const pattern of ['^(\\d)\\1$', '^(?<d>\\d)\\k<d>$', '^(?=1)\\d+$', '^(?<!0)\\d$']) {
+      const def = customer();
+      def.properties.name.pattern = pattern;
+      const [error, ...rest] = errorsOf(def);
+      expect(rest).toEqual([]);
+      expect(error.path).toBe('/properties/name/pattern');
+      expect(error.field).toBe('name');
+      expect(error.message).toMatch(/^字段「客户名称」的格式规则使用了不支持的写法（反向引用/);
+      expect(messages(def, 'en')[0]).toMatch(/^Field “客户名称”: the pattern uses unsupported syntax \(backreferences/);
+    }
+  });
+
+  it('accepts the catastrophic-backtracking ^(a+)+$: RE2 runs it in linear time', () => {
+    const def = customer();
+    def.properties.name.pattern = '^(a+)+$';
+    expect(validateDefinition(def, 'zh-CN').ok).toBe(true);
+  });
+});
+
+describe('validateDefinition: field keys are safe identifiers', () => {
+  it('refuses names of Object.prototype and the record columns, naming the key', () => {
+    for (const key of ['constructor', 'toString', 'hasOwnProperty', 'valueOf', 'prototype', 'then', 'createdAt']) {
+      const def = withField(key, { type: 'string', title: '字段', 'x-widget': 'text' });
+      const errors = errorsOf(def);
+      expect(errors).toContainEqual({ path: `/properties/${key}`, field: key, message: `字段标识「${key}」是保留名称，请换一个` });
+      expect(messages(def, 'en')).toContain(`Field key “${key}” is a reserved name; choose another`);
+    }
+    // Built as JSON would deliver it: "__proto__" as an own key.
+    const def = customer();
+    def.properties = JSON.parse('{"__proto__": {"type": "string", "title": "x", "x-widget": "text"}}');
+    def['x-order'] = ['__proto__'];
+    def.required = [];
+    expect(validateDefinition(def, 'zh-CN').ok).toBe(false);
+  });
+
+  it('keeps the meta-schema and the code on one list', () => {
+    const fieldKey = (metaSchema as unknown as { $defs: { fieldKey: { not: { enum: string[] } } } }).$defs.fieldKey;
+    expect([...fieldKey.not.enum].sort()).toEqual([...RESERVED_FIELD_KEYS].sort());
+    expect(isSafeFieldKey('customerName')).toBe(true);
+    expect(isSafeFieldKey('constructor')).toBe(false);
+    expect(isSafeFieldKey('_x')).toBe(false);
+  });
+});
+
+describe('recordSchemaOf: owner values are UUIDs', () => {
+  it('adds the uuid format to an owner field that does not state it', () => {
+    const def = withField('owner', { type: 'string', title: '负责人', 'x-widget': 'owner' });
+    expect(validateDefinition(def, 'zh-CN').ok).toBe(true);
+    expect((recordSchemaOf(def as FormDefinition).properties as Record<string, { format?: string }>).owner.format).toBe('uuid');
   });
 });

@@ -7,6 +7,7 @@ import type { ErrorObject } from 'ajv';
 import { say, type Locale } from '@/lib/i18n';
 import metaSchema from '../../schemas/form.schema.json';
 import { compileDetached, createAjv } from './ajv';
+import { compileLinear, PatternError } from './linear-regexp';
 import { FIELD_KINDS, fieldKindLabel, isFieldKind, type FieldKind } from './field-kinds';
 
 export { FIELD_KINDS };
@@ -17,6 +18,33 @@ export type MaskRule = (typeof MASK_RULES)[number];
 
 /** Field keys are also JSONB keys and SQL-quoted identifiers downstream: keep them boring. */
 export const FIELD_KEY_PATTERN = /^[a-zA-Z][a-zA-Z0-9_]{0,62}$/;
+
+/**
+ * Keys a field may not have, though they match the pattern: names of Object.prototype (a field
+ * `constructor` made `values[key]` read a function and broke the form's pages; `__proto__` is
+ * already refused by the pattern), `then` (a values object with it is a thenable), and the
+ * record's own columns that lists sort by next to field keys. The meta-schema lists the same
+ * names (schemas/form.schema.json, $defs/fieldKey); a unit test keeps the two equal.
+ */
+export const RESERVED_FIELD_KEYS: readonly string[] = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'hasOwnProperty',
+  'isPrototypeOf',
+  'propertyIsEnumerable',
+  'toLocaleString',
+  'toString',
+  'valueOf',
+  'then',
+  'createdAt',
+  'updatedAt',
+];
+
+const reservedKeys = new Set(RESERVED_FIELD_KEYS);
+
+/** A key a new field may have: the pattern, and not a reserved name. */
+export const isSafeFieldKey = (key: string): boolean => FIELD_KEY_PATTERN.test(key) && !reservedKeys.has(key);
 
 export interface FieldSchema {
   type: 'string' | 'number' | 'boolean' | 'array';
@@ -102,7 +130,9 @@ export function recordSchemaOf(def: FormDefinition): Record<string, unknown> {
   const keys = new Set(fields.map((f) => f.key));
   return {
     type: 'object',
-    properties: Object.fromEntries(fields.map((f) => [f.key, f.schema])),
+    // An owner value becomes the record's owner column (a uuid): a definition may omit the
+    // format, but a value that is no UUID must be refused here, not by PostgreSQL as a 500.
+    properties: Object.fromEntries(fields.map((f) => [f.key, f.kind === 'owner' ? { ...f.schema, format: 'uuid' } : f.schema])),
     required: (Array.isArray(def.required) ? def.required : []).filter((k) => keys.has(k)),
     additionalProperties: false,
   };
@@ -156,7 +186,8 @@ const SETTINGS: Record<string, { zh: string; en: string }> = {
 
 /** 「最小值（minimum）」 / “minimum”: the friendly name, and the raw key for the JSON view. */
 function setting(kw: string, locale: Locale): string {
-  const s = SETTINGS[kw];
+  // `kw` comes from the admin's definition: `constructor` must not read Object.prototype.
+  const s = hasOwn(SETTINGS, kw) ? SETTINGS[kw] : undefined;
   if (locale === 'en') return s && s.en !== kw ? `${s.en} (${kw})` : kw;
   return s ? `${s.zh}（${kw}）` : kw;
 }
@@ -212,6 +243,13 @@ function translateMetaError(e: ErrorObject, t: Messages): DefinitionError | null
 
   if (e.keyword === 'propertyNames' && segs.length === 1 && segs[0] === 'properties') {
     const key = String(params.propertyName);
+    if (reservedKeys.has(key)) {
+      return {
+        path: pointer('properties', key),
+        field: key,
+        message: m(`字段标识${q(key)}是保留名称，请换一个`, `Field key ${q(key)} is a reserved name; choose another`),
+      };
+    }
     return {
       path: pointer('properties', key),
       field: key,
@@ -451,11 +489,21 @@ function semanticErrors(def: Record<string, unknown>, badFields: Set<string>, t:
     const at = (kw: string, message: string) => errors.push({ path: pointer('properties', key, kw), field: key, message });
 
     if (typeof field.pattern === 'string') {
-      // Compiled as ajv compiles it (unicode mode), so what passes here also compiles there.
+      // Compiled as ajv compiles it (RE2, linear time), so what passes here also compiles there.
       try {
-        new RegExp(field.pattern, 'u');
-      } catch {
-        at('pattern', m(`字段${f}的格式规则不是有效的正则表达式`, `Field ${f}: the pattern is not a valid regular expression`));
+        compileLinear(field.pattern);
+      } catch (e) {
+        if (e instanceof PatternError && e.problem === 'unsupported') {
+          at(
+            'pattern',
+            m(
+              `字段${f}的格式规则使用了不支持的写法（反向引用如 \\1、\\k<名称>，或前后查找如 (?=…)、(?<=…)）：这类规则可能让校验耗时极长，请改用不含这些写法的规则`,
+              `Field ${f}: the pattern uses unsupported syntax (backreferences such as \\1 or \\k<name>, or lookaround such as (?=…) or (?<=…)), which can make validation take extremely long; rewrite it without them`,
+            ),
+          );
+        } else {
+          at('pattern', m(`字段${f}的格式规则不是有效的正则表达式`, `Field ${f}: the pattern is not a valid regular expression`));
+        }
       }
     }
     const greater = (lo: string, hi: string) =>

@@ -227,6 +227,7 @@ export const publishForm = defineOperation<{ formId: string }, { version: number
       throw new AppError('invalid_input', say(ctx.locale, { zh: '表单至少需要一个字段', en: 'A form needs at least one field' }));
     }
     await refusePlaintextUnderEncryption(ctx, form.id, definition);
+    await refuseCiphertextUnderPlain(ctx, form.id, form.published_version, definition);
     const version = form.published_version + 1;
     await ctx.db
       .insertInto('form_versions')
@@ -253,6 +254,42 @@ async function refusePlaintextUnderEncryption(ctx: OperationContext, formId: str
         say(ctx.locale, {
           zh: `字段「${title}」已有 ${plain.n} 条未加密的数据，暂不能开启加密存储（加密已有数据的功能将在后续版本提供）。可以新建一个加密字段代替。`,
           en: `Field “${title}” already holds ${plain.n} unencrypted values, so encryption cannot be turned on yet (encrypting existing data comes in a later version). Add a new encrypted field instead.`,
+        }),
+        { fields: { [`/properties/${f.key}/x-encrypted`]: title } },
+      );
+    }
+  }
+}
+
+/**
+ * Only encrypted fields are decrypted when records are read, and a plain field shows what was
+ * typed (even text that looks like a token): so turning encryption off over stored ciphertext
+ * would show the ciphertext. Until decrypting existing data exists, such a publish is refused.
+ */
+async function refuseCiphertextUnderPlain(ctx: OperationContext, formId: string, publishedVersion: number, definition: FormDefinition) {
+  if (publishedVersion < 1) return;
+  const published = await ctx.db
+    .selectFrom('form_versions')
+    .select('schema')
+    .where('form_id', '=', formId)
+    .where('version', '=', publishedVersion)
+    .executeTakeFirst();
+  if (!published) return;
+  const wasEncrypted = new Set(fieldsOf(published.schema as FormDefinition).filter((f) => f.schema['x-encrypted']).map((f) => f.key));
+  for (const f of fieldsOf(definition).filter((x) => wasEncrypted.has(x.key) && !x.schema['x-encrypted'])) {
+    const stored = await ctx.db
+      .selectFrom('records')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where('form_id', '=', formId)
+      .where(sql<boolean>`values->>${f.key} is not null`)
+      .executeTakeFirstOrThrow();
+    if (stored.n > 0) {
+      const title = f.schema.title;
+      throw new AppError(
+        'invalid_input',
+        say(ctx.locale, {
+          zh: `字段「${title}」已有 ${stored.n} 条加密数据，暂不能关闭加密存储（解密已有数据的功能将在后续版本提供）。`,
+          en: `Field “${title}” already holds ${stored.n} encrypted values, so encryption cannot be turned off yet (decrypting existing data comes in a later version).`,
         }),
         { fields: { [`/properties/${f.key}/x-encrypted`]: title } },
       );

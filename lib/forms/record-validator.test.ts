@@ -203,6 +203,28 @@ describe('compileRecordValidator', () => {
     expect(errors.__proto__).toBe('未知字段');
   });
 
+  it('refuses names of Object.prototype as unknown fields, by name', () => {
+    const input = JSON.parse(`{"constructor": "x", "toString": "y", "hasOwnProperty": 1, "name": "杭州瑞丰"}`);
+    expect(errorsOf(validate({ ...valid, ...input }, 'zh-CN'))).toEqual({ constructor: '未知字段', toString: '未知字段', hasOwnProperty: '未知字段' });
+  });
+
+  it('refuses an owner value that is no UUID, even when the definition states no format', () => {
+    const noFormat = {
+      ...def,
+      properties: { ...def.properties, owner: { type: 'string', title: '负责人', 'x-widget': 'owner' } },
+    } as FormDefinition;
+    const check = compileRecordValidator(noFormat);
+    expect(check(valid, 'zh-CN').ok).toBe(true);
+    for (const owner of ['not-a-uuid', `urn:uuid:${OWNER_ID}`, "' or 1=1 --"]) {
+      expect(errorsOf(check({ ...valid, owner }, 'zh-CN'))).toEqual({ owner: '请选择有效的用户' });
+    }
+  });
+
+  it('refuses every record of a published definition that no longer compiles, with a reason', () => {
+    const legacy = { ...def, properties: { ...def.properties, notes: { ...def.properties.notes, pattern: '^(a)\\1$' } } } as FormDefinition;
+    expect(compileRecordValidator(legacy)(valid, 'zh-CN')).toEqual({ ok: false, errors: { _: '表单定义中有无法使用的校验规则，请联系管理员修改后重新发布' } });
+  });
+
   it('reports malformed input on the form', () => {
     expect(validate('name=x', 'zh-CN')).toEqual({ ok: false, errors: { _: '表单数据格式不正确' } });
     expect(validate(null, 'en')).toEqual({ ok: false, errors: { _: 'The form data is malformed' } });

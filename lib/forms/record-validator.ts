@@ -180,7 +180,22 @@ function errorKey(e: ErrorObject): string {
  */
 export function compileRecordValidator(def: FormDefinition): RecordValidator {
   const fields = new Map(fieldsOf(def).map((f) => [f.key, f]));
-  const validate: ValidateFunction = compileDetached(recordSchemaOf(def));
+  let validate: ValidateFunction;
+  try {
+    validate = compileDetached(recordSchemaOf(def));
+  } catch {
+    // A version published before a rule existed (e.g. a pattern with a backreference, which
+    // RE2 cannot run) refuses every record with a clear reason instead of failing as a 500.
+    return (_input, locale) => ({
+      ok: false,
+      errors: {
+        [FORM_ERROR_KEY]: say(locale, {
+          zh: '表单定义中有无法使用的校验规则，请联系管理员修改后重新发布',
+          en: 'The form has a validation rule that cannot be used; ask an administrator to fix and republish it',
+        }),
+      },
+    });
+  }
   return (input, locale) => {
     // A Map, then fromEntries: a key such as "__proto__" becomes an own property, never a prototype.
     const errors = new Map<string, string>();

@@ -1,8 +1,20 @@
 /** The REST API v1 described as OpenAPI 3.1, served at /api/v1/openapi.json. */
 import 'server-only';
+import { httpStatusOf } from '@/lib/errors';
 
 const problem = { $ref: '#/components/responses/Problem' };
-const id = (name: string, description: string) => ({ name, in: 'path', required: true, description, schema: { type: 'string', format: 'uuid' } });
+const id = (name: string, description: string) => ({
+  name,
+  in: 'path',
+  required: true,
+  description: `${description}; an id in any other spelling (e.g. urn:uuid:…) is 422`,
+  schema: { type: 'string', format: 'uuid', pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' },
+});
+/** Request bodies: read only after the token is accepted, at most 1 MB. */
+const bodyProblems = {
+  '400': { description: 'The body is not JSON (or not UTF-8): code bad_request', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
+  '413': { description: 'The body is over 1 MB: code payload_too_large', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
+};
 
 export const openApiDocument = {
   openapi: '3.1.0',
@@ -12,7 +24,9 @@ export const openApiDocument = {
     description:
       'Records of the forms you may use, under the same permissions as the web app. Authenticate with a personal API token ' +
       '(个人 API 令牌) as `Authorization: Bearer fw_…`. A record outside your rights is 404. Errors are application/problem+json; ' +
-      'send `Accept-Language: en` for English messages (default 简体中文).',
+      'send `Accept-Language: en` for English messages (default 简体中文). A request body is read only after the token is accepted ' +
+      '(401 otherwise) and may be at most 1 MB (413); a body that is not JSON is 400, JSON that fails validation is 422 with ' +
+      '`errors` by field. Text may not contain NUL characters or unpaired surrogates (422).',
   },
   servers: [{ url: '/api/v1' }],
   security: [{ bearer: [] }],
@@ -39,22 +53,22 @@ export const openApiDocument = {
       post: {
         summary: 'Create a record',
         requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['values'], properties: { values: { type: 'object' } } } } } },
-        responses: { '201': { description: 'Created', content: { 'application/json': { schema: { $ref: '#/components/schemas/Record' } } } }, '401': problem, '403': problem, '404': problem, '422': problem },
+        responses: { '201': { description: 'Created', content: { 'application/json': { schema: { $ref: '#/components/schemas/Record' } } } }, ...bodyProblems, '401': problem, '403': problem, '404': problem, '422': problem },
       },
     },
     '/forms/{formId}/records/{recordId}': {
       parameters: [id('formId', 'Form id'), id('recordId', 'Record id')],
-      get: { summary: 'Read a record', responses: { '200': { description: 'The record', content: { 'application/json': { schema: { $ref: '#/components/schemas/Record' } } } }, '401': problem, '404': problem } },
+      get: { summary: 'Read a record', responses: { '200': { description: 'The record', content: { 'application/json': { schema: { $ref: '#/components/schemas/Record' } } } }, '401': problem, '404': problem, '422': problem } },
       patch: {
         summary: 'Change fields of a record',
         description: 'Send the `version` you read: if someone saved in between, the answer is 409 and nothing is changed. Fields not named keep their value; null clears a field.',
         requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['version', 'values'], properties: { version: { type: 'integer' }, values: { type: 'object' } } } } } },
-        responses: { '200': { description: 'Saved', content: { 'application/json': { schema: { $ref: '#/components/schemas/Record' } } } }, '401': problem, '403': problem, '404': problem, '409': problem, '422': problem },
+        responses: { '200': { description: 'Saved', content: { 'application/json': { schema: { $ref: '#/components/schemas/Record' } } } }, ...bodyProblems, '401': problem, '403': problem, '404': problem, '409': problem, '422': problem },
       },
       delete: {
         summary: 'Move a record to the recycle bin',
         parameters: [{ name: 'version', in: 'query', schema: { type: 'integer' }, description: 'Refuse (409) if the record changed since this version' }],
-        responses: { '200': { description: 'Deleted' }, '401': problem, '403': problem, '404': problem, '409': problem },
+        responses: { '200': { description: 'Deleted' }, '401': problem, '403': problem, '404': problem, '409': problem, '422': problem },
       },
     },
   },
@@ -63,17 +77,20 @@ export const openApiDocument = {
     responses: {
       Problem: {
         description: 'An error (RFC 9457)',
-        content: {
-          'application/problem+json': {
-            schema: {
-              type: 'object',
-              properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, code: { type: 'string' }, errors: { type: 'object', additionalProperties: { type: 'string' }, description: 'Field key -> message' } },
-            },
-          },
-        },
+        content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
       },
     },
     schemas: {
+      Problem: {
+        type: 'object',
+        properties: {
+          type: { type: 'string' },
+          title: { type: 'string', description: "In the request's language" },
+          status: { type: 'integer' },
+          code: { type: 'string', enum: Object.keys(httpStatusOf) },
+          errors: { type: 'object', additionalProperties: { type: 'string' }, description: "Field key -> message, in the request's language" },
+        },
+      },
       Form: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, description: { type: 'string' }, version: { type: 'integer' }, schema: { type: 'object', description: 'JSON Schema 2020-12 with x- keywords' }, can: { type: 'object' } } },
       Record: {
         type: 'object',

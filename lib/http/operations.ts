@@ -1,8 +1,9 @@
-/** The REST API's own description, public: it shows no data. */
+/** The REST adapter's own operations: its public description, and the token gate. */
 import 'server-only';
 import { defineOperation } from '@/lib/operation';
 import { openApiDocument } from './openapi';
 
+/** The REST API's own description, public: it shows no data. */
 export const getOpenApiDocument = defineOperation<Record<string, never>, typeof openApiDocument>({
   name: 'api.openapi',
   permission: 'public',
@@ -11,5 +12,22 @@ export const getOpenApiDocument = defineOperation<Record<string, never>, typeof 
   input: { type: 'object', additionalProperties: false },
   async run() {
     return openApiDocument;
+  },
+});
+
+/**
+ * Is this bearer token good? Asked before a request body is read, so an outsider with a
+ * made-up token cannot make the server read (and hold) a large body; the operation that
+ * follows resolves the principal again in its own transaction.
+ */
+export const checkCredential = defineOperation<Record<string, never>, { ok: true }>({
+  name: 'http.checkCredential',
+  permission: 'authenticated',
+  readOnly: true,
+  // A gate, not a use case: the operation that reads the body audits the request.
+  audit: false,
+  input: { type: 'object', additionalProperties: false },
+  async run() {
+    return { ok: true };
   },
 });

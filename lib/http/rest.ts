@@ -8,9 +8,20 @@ import { AppError, isAppError } from '@/lib/errors';
 import { clientIp } from '@/lib/auth/client-ip';
 import type { Caller } from '@/lib/auth/principal';
 import { say, toLocale, type Locale } from '@/lib/i18n';
+import { checkCredential } from './operations';
 
 type Params = Record<string, string>;
-type Handler = (ctx: { caller: Caller; request: Request; params: Params }) => Promise<unknown>;
+interface HandlerContext {
+  caller: Caller;
+  request: Request;
+  params: Params;
+  /**
+   * The JSON object body. The only way a handler gets it: the credential is checked first,
+   * and the body is read with a byte limit (see readJsonBody).
+   */
+  body(): Promise<Record<string, unknown>>;
+}
+type Handler = (ctx: HandlerContext) => Promise<unknown>;
 
 export function problem(status: number, title: string, code: string, extra: Record<string, unknown> = {}): Response {
   return new Response(JSON.stringify({ type: `https://formwarden.dev/problems/${code}`, title, status, code, ...extra }), {
@@ -30,21 +41,49 @@ function callerOf(request: Request, locale: Locale): Caller {
   };
 }
 
-/** A record's JSON is far below this; anything larger is refused before parsing. */
-const MAX_BODY_BYTES = 1_000_000;
+/** A record's JSON is far below this; anything larger is refused without being read whole. */
+export const MAX_BODY_BYTES = 1_000_000;
 
-/** Reads a JSON body or fails with a clear 400-class problem. */
-export async function jsonBody(request: Request, locale: Locale): Promise<Record<string, unknown>> {
-  const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) {
-    throw new AppError('invalid_input', say(locale, { zh: '请求体过大（上限 1 MB）', en: 'The request body is too large (limit 1 MB)' }));
+const tooLarge = (locale: Locale) =>
+  new AppError('payload_too_large', say(locale, { zh: '请求体过大（上限 1 MB）', en: 'The request body is too large (limit 1 MB)' }));
+
+const malformed = (locale: Locale) =>
+  new AppError('bad_request', say(locale, { zh: '请求体不是有效的 JSON', en: 'The request body is not valid JSON' }));
+
+/**
+ * Reads a JSON object body, at most `limit` bytes: a declared Content-Length over the limit is
+ * refused unread, and the stream is read with a running count that stops at the limit, so a
+ * 400 MB body costs the server 1 MB of memory, not 400 MB (a memory-exhaustion attack). Not
+ * JSON (or not UTF-8) is a 400; JSON that is not an object fails validation, a 422.
+ */
+export async function readJsonBody(request: Request, locale: Locale, limit = MAX_BODY_BYTES): Promise<Record<string, unknown>> {
+  const declared = request.headers.get('content-length');
+  if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared) > limit) {
+    await request.body?.cancel().catch(() => undefined);
+    throw tooLarge(locale);
   }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  if (request.body) {
+    const reader = request.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > limit) {
+        await reader.cancel().catch(() => undefined);
+        throw tooLarge(locale);
+      }
+      chunks.push(value);
+    }
+  }
+  let body: unknown;
   try {
-    const body = JSON.parse(text);
-    if (body && typeof body === 'object' && !Array.isArray(body)) return body as Record<string, unknown>;
+    body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks)));
   } catch {
-    /* fall through */
+    throw malformed(locale);
   }
+  if (body && typeof body === 'object' && !Array.isArray(body)) return body as Record<string, unknown>;
   throw new AppError('invalid_input', say(locale, { zh: '请求体必须是 JSON 对象', en: 'The request body must be a JSON object' }));
 }
 
@@ -56,7 +95,12 @@ export function restRoute(handler: Handler, options: { status?: number; public?:
       if (caller.credential.type === 'anonymous' && !options.public) {
         throw new AppError('unauthenticated', say(locale, { zh: '缺少或无效的 API 令牌', en: 'Missing or invalid API token' }));
       }
-      const result = await handler({ caller, request, params: (await context.params) ?? {} });
+      const body = async () => {
+        // Credential first: an unknown token is refused before one byte of the body is read.
+        if (caller.credential.type !== 'anonymous') await checkCredential(caller, {});
+        return readJsonBody(request, locale);
+      };
+      const result = await handler({ caller, request, params: (await context.params) ?? {}, body });
       return new Response(JSON.stringify(result), {
         status: options.status ?? 200,
         headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },

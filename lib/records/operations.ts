@@ -10,7 +10,7 @@ import { defineOperation, type OperationContext, type Principal } from '@/lib/op
 import { AppError } from '@/lib/errors';
 import { say, type Locale } from '@/lib/i18n';
 import { actionsOn, decideAll, type RecordAction, type RowFacts, type RowScope } from '@/lib/policy/grants';
-import { getRecordValidator, normalizeValues } from '@/lib/forms/record-validator';
+import { getRecordValidator } from '@/lib/forms/record-validator';
 import { isSearchableField, isSortableField } from '@/lib/forms/definition';
 import { formAccessPrefetch, loadFormAccess, type FormAccess } from './form-access';
 import { scopeFilter } from './scope-sql';
@@ -85,7 +85,10 @@ function toDTO(row: RecordRowOut, form: FormAccess, principal: Principal): Recor
   const values: Record<string, unknown> = {};
   for (const f of form.fields) {
     if (f.key === form.ownerKey) values[f.key] = row.owner_id;
-    else if (row.values[f.key] !== undefined) values[f.key] = openValue(form.crypto, form.formId, row.id, f.key, row.values[f.key]);
+    // Only encrypted fields are opened: a plain field stores what was typed, "fw1.…" included.
+    else if (row.values[f.key] !== undefined) {
+      values[f.key] = f.schema['x-encrypted'] ? openValue(form.crypto, form.formId, row.id, f.key, row.values[f.key]) : row.values[f.key];
+    }
   }
   return {
     id: row.id,
@@ -140,13 +143,13 @@ async function resolveOwner(ctx: OperationContext, form: FormAccess, values: Rec
   return { stored: rest, ownerId: owner.id, ownerName: owner.name, departmentId: owner.department_id };
 }
 
+/**
+ * The raw values go to the validator, which refuses keys that are no field by name (`in` on
+ * the definition let `constructor` and `__proto__` through, read from Object.prototype).
+ */
 function validateValues(ctx: OperationContext, form: FormAccess, raw: Record<string, unknown>) {
-  const normalized = normalizeValues(form.definition, raw);
-  const unknownKeys = Object.keys(raw).filter((k) => !(k in form.definition.properties));
-  const result = getRecordValidator(`${form.formId}:${form.version}`, form.definition)(normalized, ctx.locale);
-  const fields: Record<string, string> = result.ok ? {} : { ...result.errors };
-  for (const k of unknownKeys) fields[k] = say(ctx.locale, { zh: '未知字段', en: 'Unknown field' });
-  if (!result.ok || unknownKeys.length) throw invalid(ctx.locale, fields);
+  const result = getRecordValidator(`${form.formId}:${form.version}`, form.definition)(raw, ctx.locale);
+  if (!result.ok) throw invalid(ctx.locale, result.errors);
   return result.values;
 }
 

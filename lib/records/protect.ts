@@ -17,7 +17,9 @@ export function sealValues(
 ): Record<string, unknown> {
   const out = { ...values };
   for (const f of fields) {
-    if (f.schema['x-encrypted'] && out[f.key] !== undefined && !isCipherToken(out[f.key])) {
+    // Always encrypt, even input that looks like a token ("fw1.…"): input is never taken as
+    // ciphertext, or a client could store text that is not encrypted under an encrypted field.
+    if (f.schema['x-encrypted'] && out[f.key] !== undefined) {
       out[f.key] = crypto.encrypt(out[f.key], { formId, recordId, field: f.key });
     }
   }

@@ -142,7 +142,7 @@ describe('writes', () => {
 
   it('refuses a body that is not a JSON object or is too large', async () => {
     const big = await call(collection.POST, { token: w.tokens.sales1, params: { formId: w.formId }, body: { values: { name: 'x'.repeat(1_100_000) } } });
-    expect(big.status).toBe(422);
+    expect(big.status).toBe(413);
     expect(big.body.title).toMatch(/过大/);
     const list = await call(collection.POST, { token: w.tokens.sales1, params: { formId: w.formId }, body: [1, 2] });
     expect(list.status).toBe(422);

@@ -1,4 +1,4 @@
-import { jsonBody, restRoute } from '@/lib/http/rest';
+import { restRoute } from '@/lib/http/rest';
 import { createRecord, listRecords } from '@/lib/records/operations';
 import { listQuery } from '@/lib/http/list-query';
 
@@ -7,8 +7,8 @@ export const GET = restRoute(async ({ caller, request, params }) =>
 );
 
 export const POST = restRoute(
-  async ({ caller, request, params }) => {
-    const body = await jsonBody(request, caller.locale);
+  async ({ caller, params, body: readBody }) => {
+    const body = await readBody();
     return createRecord(caller, { formId: params.formId, values: body.values as Record<string, unknown> });
   },
   { status: 201 },

@@ -1,10 +1,10 @@
-import { jsonBody, restRoute } from '@/lib/http/rest';
+import { restRoute } from '@/lib/http/rest';
 import { deleteRecord, getRecord, updateRecord } from '@/lib/records/operations';
 
 export const GET = restRoute(async ({ caller, params }) => getRecord(caller, { formId: params.formId, recordId: params.recordId }));
 
-export const PATCH = restRoute(async ({ caller, request, params }) => {
-  const body = await jsonBody(request, caller.locale);
+export const PATCH = restRoute(async ({ caller, params, body: readBody }) => {
+  const body = await readBody();
   return updateRecord(caller, {
     formId: params.formId,
     recordId: params.recordId,
