@@ -61,7 +61,11 @@ async function rawPage(db: Database, w: BenchWorld, page: number, decrypt = fals
     const crypto = await fieldCrypto(db);
     for (const it of items) {
       const values = it.values as Record<string, unknown>;
-      for (const [k, v] of Object.entries(values)) values[k] = openValue(crypto, w.formId, it.id, k, v);
+      for (const [k, v] of Object.entries(values)) {
+        const opened = openValue(crypto, w.formId, it.id, k, v);
+        if (!opened.ok) throw new Error('bench value did not decrypt');
+        values[k] = opened.value;
+      }
     }
   }
   return total;

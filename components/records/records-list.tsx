@@ -86,7 +86,13 @@ export function RecordsList({
       width: COLUMN_WIDTHS[f.kind],
       fixed: i === 0 ? ('left' as const) : undefined,
       render: (_: unknown, r: RecordItem) =>
-        i === 0 ? (
+        r.unreadable?.includes(f.key) ? (
+          <Tooltip title={t('unreadableHelp')}>
+            <span className={styles.unreadable} data-testid="unreadable-value">
+              {t('unreadable')}
+            </span>
+          </Tooltip>
+        ) : i === 0 ? (
           <Link href={`/apps/${formId}/${r.id}`} className={styles.rowLink} onClick={(e) => e.stopPropagation()}>
             <FieldValue field={f} value={r.values[f.key]} compact />
           </Link>
