@@ -83,6 +83,11 @@ export const openApiDocument = {
           formId: { type: 'string' },
           formVersion: { type: 'integer' },
           values: { type: 'object' },
+          unreadable: {
+            type: 'array',
+            items: { type: 'string' },
+            description: 'Keys of encrypted fields whose stored value could not be decrypted (tampered with or moved): their value is left out of `values`. A PATCH that names such a field replaces it; one that does not keeps it as stored.',
+          },
           owner: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' } } },
           departmentId: { type: ['string', 'null'] },
           version: { type: 'integer' },
