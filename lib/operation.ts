@@ -20,6 +20,7 @@ import { appendAuditEvents, type AuditEntry, type AuditOutcome } from '@/lib/aud
 import { resolvePrincipal, type Caller, type Principal } from '@/lib/auth/principal';
 import { say, type Locale } from '@/lib/i18n';
 import { env } from '@/lib/env';
+import { describeError } from '@/lib/error-log';
 
 export type { Caller, Principal } from '@/lib/auth/principal';
 
@@ -143,13 +144,13 @@ export function defineOperation<I, O>(spec: OperationSpec<I, O>): Operation<I, O
         : new AppError('internal', say(locale, { zh: '服务器内部错误，请稍后再试', en: 'Internal error, please retry later' }));
       // Log what failed, not the error object: database errors can carry the
       // statement's parameters, and logs must not hold record values.
-      if (!isAppError(error)) console.error(`[formwarden] operation ${spec.name} failed: ${describe(error)}`);
+      if (!isAppError(error)) console.error(`[formwarden] operation ${spec.name} failed: ${describeError(error)}`);
       if (spec.audit !== false || principal) {
         // The work was rolled back; the attempt itself is still evidence.
         const failed: AuditEntry = { ...(entries[0] ?? { action: spec.name }), action: entries[0]?.action ?? spec.name, outcome: outcomeOf(appError.code) };
         failed.details = { ...(failed.details ?? {}), error: appError.code };
         await appendAuditEvents(db, actorOf(principal, caller), [failed]).catch((e) =>
-          console.error('[formwarden] could not audit a failed operation', e),
+          console.error(`[formwarden] could not audit a failed operation ${spec.name}: ${describeError(e)}`),
         );
       }
       throw appError;
@@ -159,12 +160,6 @@ export function defineOperation<I, O>(spec: OperationSpec<I, O>): Operation<I, O
   Object.defineProperty(op, 'permission', { value: spec.permission });
   registry.add(spec.name);
   return op as Operation<I, O>;
-}
-
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return typeof error;
-  const code = (error as { code?: unknown }).code;
-  return `${error.name}${typeof code === 'string' ? ` ${code}` : ''}: ${error.message}\n${error.stack?.split('\n').slice(1, 6).join('\n') ?? ''}`;
 }
 
 function actorOf(principal: Principal | null, caller: Caller) {

@@ -102,7 +102,10 @@ export async function listRecordPage(db: Db, p: PageQuery): Promise<{ rows: Reco
   let list = filtered(selectRecords(db, p.formId, p.scope, 'live'));
   // Ordered as the partial indexes are (…, <sort> desc, id desc), so the default page is an index scan.
   if ('column' in p.sort) list = list.orderBy(p.sort.column === 'updatedAt' ? 'r.updated_at' : 'r.created_at', p.sort.order);
-  else list = list.orderBy(sortKey(p.sort), sql.raw(`${p.sort.order} nulls last`));
+  else {
+    const order = p.sort.order;
+    list = list.orderBy(sortKey(p.sort), (ob) => (order === 'asc' ? ob.asc() : ob.desc()).nullsLast());
+  }
   // The total rides along as an uncorrelated subquery (computed once per
   // statement), saving a round trip; an empty page asks for it separately.
   const rows = (await list
