@@ -29,7 +29,8 @@ const PAGE_SIZE = UI_DEFAULT.pageSize;
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 400);
 const WARMUP = 40;
 const HTTP_SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 10);
-const PORT = 3400;
+// BENCH_PORT lets several checkouts run the bench side by side.
+const PORT = Number(process.env.BENCH_PORT ?? 3400);
 
 interface Row {
   database: string;
