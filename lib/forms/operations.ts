@@ -11,7 +11,7 @@ import { AppError } from '@/lib/errors';
 import { say, type Locale } from '@/lib/i18n';
 import { decideAll, grantErrors, type Grant } from '@/lib/policy/grants';
 import { compileScope } from '@/lib/records/scope-sql';
-import { countLiveByForm, countSealedValues, countValuesOfOtherType } from '@/lib/records/record-query';
+import { countLiveByForm, countPlainValues, countSealedValues, countValuesOfOtherType } from '@/lib/records/record-query';
 import { fieldsOf, validateDefinition, type FieldSchema, type FormDefinition } from './definition';
 
 const uuid = { type: 'string', format: 'uuid' } as const;
@@ -246,13 +246,10 @@ export const publishForm = defineOperation<{ formId: string }, { version: number
  * publish is refused with the count of plain values.
  */
 async function refusePlaintextUnderEncryption(ctx: OperationContext, formId: string, definition: FormDefinition) {
-  for (const f of fieldsOf(definition).filter((x) => x.schema['x-encrypted'])) {
-    const plain = await ctx.db
-      .selectFrom('records')
-      .select(sql<number>`count(*)::int`.as('n'))
-      .where('form_id', '=', formId)
-      .where(sql<boolean>`values->>${f.key} is not null and values->>${f.key} not like 'fw1.%'`)
-      .executeTakeFirstOrThrow();
+  const encrypted = fieldsOf(definition).filter((x) => x.schema['x-encrypted']);
+  const counts = await countPlainValues(ctx.db, formId, encrypted.map((f) => f.key));
+  for (const f of encrypted) {
+    const plain = { n: counts[f.key] ?? 0 };
     if (plain.n > 0) {
       const title = f.schema.title;
       throw new AppError(

@@ -279,6 +279,8 @@ export const updateRecord = defineOperation<UpdateRecordInput, RecordDTO>({
     // The edit scope and the version are checked by the UPDATE itself, so a
     // record that left the scope after this read cannot be written.
     const row = await getScopedRow(ctx, form, input.recordId);
+    // No edit right on this form at all (a decision, not a row check): nothing to validate.
+    if (!form.decisions.edit.allowed) throw notAllowed(ctx.locale, 'edit');
     const whyNot = () => explainMiss(ctx.db, { formId: form.formId, recordId: row.id, state: 'live', view: viewScope, write: editScope });
 
     const view = recordView(form, ctx.principal);

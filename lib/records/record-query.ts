@@ -305,3 +305,15 @@ export async function countSealedValues(db: Db, formId: string, keys: string[]):
   const counts = row as unknown as Record<string, number>;
   return Object.fromEntries(keys.map((k, i) => [k, counts[`c${i}`]]));
 }
+
+/** Per field, how many records (live or deleted) hold a value that is not sealed. */
+export async function countPlainValues(db: Db, formId: string, keys: string[]): Promise<Record<string, number>> {
+  if (keys.length === 0) return {};
+  const row = await db
+    .selectFrom('records as r')
+    .select(keys.map((k, i) => sql<number>`count(*) filter (where r.values->>${sql.lit(k)} is not null and r.values->>${sql.lit(k)} not like 'fw1.%')::int`.as(`c${i}`)))
+    .where('r.form_id', '=', formId)
+    .executeTakeFirstOrThrow();
+  const counts = row as unknown as Record<string, number>;
+  return Object.fromEntries(keys.map((k, i) => [k, counts[`c${i}`]]));
+}
