@@ -50,6 +50,9 @@ export async function seedBench(db: Database, records: number, ownerCount: numbe
     for (let j = i; j < Math.min(records, i + batch); j++) {
       const owner = owners[j % owners.length];
       const at = new Date(start + j * 60_000);
+      // Customers are edited after they are created, not in creation order, so
+      // "last updated first" differs from "newest first" as it does in use.
+      const updated = new Date(at.getTime() + ((j * 7919) % Math.max(1, records - j)) * 60_000);
       const id = randomUUID();
       rows.push({
         id,
@@ -60,7 +63,7 @@ export async function seedBench(db: Database, records: number, ownerCount: numbe
         department_id: dept.id,
         created_by: owner,
         created_at: at,
-        updated_at: at,
+        updated_at: updated,
       });
     }
     await db.insertInto('records').values(rows).execute();

@@ -21,6 +21,7 @@ import { appendAuditEvents, type AuditEntry, type AuditOutcome } from '@/lib/aud
 import { resolvePrincipal, type Caller, type Principal } from '@/lib/auth/principal';
 import { say, type Locale } from '@/lib/i18n';
 import { env } from '@/lib/env';
+import { describeError } from '@/lib/error-log';
 
 import type { Operation } from '@/lib/operation-types';
 
@@ -183,7 +184,7 @@ export function defineOperation<I, O>(spec: OperationSpec<I, O>): Operation<I, O
         : new AppError('internal', say(locale, { zh: '服务器内部错误，请稍后再试', en: 'Internal error, please retry later' }));
       // Log what failed, not the error object: database errors can carry the
       // statement's parameters, and logs must not hold record values.
-      if (!isAppError(error)) console.error(`[formwarden] operation ${spec.name} failed: ${describe(error)}`);
+      if (!isAppError(error)) console.error(`[formwarden] operation ${spec.name} failed: ${describeError(error)}`);
       if (spec.audit !== false || principal) {
         // The work was rolled back; the attempt itself is still evidence.
         const failed: AuditEntry = { ...(entries[0] ?? { action: spec.name }), action: entries[0]?.action ?? spec.name, outcome: outcomeOf(appError.code) };
@@ -195,7 +196,7 @@ export function defineOperation<I, O>(spec: OperationSpec<I, O>): Operation<I, O
         if (asked.formId) failed.formId ??= asked.formId;
         if (asked.recordIds.length) failed.recordIds ??= asked.recordIds;
         await appendAuditEvents(db, actorOf(principal, caller), [failed]).catch((e) =>
-          console.error('[formwarden] could not audit a failed operation', e),
+          console.error(`[formwarden] could not audit a failed operation ${spec.name}: ${describeError(e)}`),
         );
       }
       throw appError;
@@ -219,12 +220,6 @@ export function askedFor(input: unknown): { formId?: string; recordIds: string[]
     ...(Array.isArray(i.recordIds) ? i.recordIds.slice(0, 100).filter(isId) : []),
   ].map((id) => id.toLowerCase());
   return { formId: isId(i.formId) ? i.formId.toLowerCase() : undefined, recordIds: [...new Set(recordIds)] };
-}
-
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return typeof error;
-  const code = (error as { code?: unknown }).code;
-  return `${error.name}${typeof code === 'string' ? ` ${code}` : ''}: ${error.message}\n${error.stack?.split('\n').slice(1, 6).join('\n') ?? ''}`;
 }
 
 function actorOf(principal: Principal | null, caller: Caller) {

@@ -48,6 +48,12 @@ export function RecordDetail({
   const titleField = fields.find((f) => f.kind === 'text' && typeof record.values[f.key] === 'string' && record.values[f.key]);
   const title = titleField ? String(record.values[titleField.key]) : t('title');
   const encrypted = fields.filter((f) => f.schema['x-encrypted']);
+  const unreadable = fields.filter((f) => record.unreadable?.includes(f.key));
+  // The server keeps an unreadable value the edit leaves alone, so the form must not demand it.
+  const editDefinition = useMemo(
+    () => (unreadable.length ? { ...form.definition, required: (form.definition.required ?? []).filter((k) => !record.unreadable?.includes(k)) } : form.definition),
+    [form.definition, record.unreadable, unreadable.length],
+  );
   const listHref = `/apps/${formId}`;
 
   const reload = () => {
@@ -137,16 +143,27 @@ export function RecordDetail({
         />
       )}
 
+      {unreadable.length > 0 && (
+        <Alert
+          type="error"
+          showIcon
+          className={styles.conflict}
+          title={t('unreadableTitle', { fields: unreadable.map((f) => f.schema.title).join('、') })}
+          description={t('unreadableText')}
+          data-testid="unreadable-alert"
+        />
+      )}
+
       <div className={styles.recordGrid}>
         <Card variant="outlined" title={editing ? t('editTitle') : t('detailsTitle')}>
           {editing ? (
             <RecordForm
               key={`${record.id}:${record.version}`}
-              definition={form.definition}
+              definition={editDefinition}
               initialValues={record.values}
               mode="edit"
               userOptions={userOptions}
-              cacheKey={`${formId}:${form.version}`}
+              cacheKey={`${formId}:${form.version}${unreadable.length ? `:kept=${unreadable.map((f) => f.key).join(',')}` : ''}`}
               submitDisabled={conflict}
               onCancel={() => setEditing(false)}
               onSubmit={async (values) => {

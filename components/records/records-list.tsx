@@ -85,14 +85,24 @@ export function RecordsList({
       sortOrder: sortOrderOf(f.key),
       width: COLUMN_WIDTHS[f.kind],
       fixed: i === 0 ? ('left' as const) : undefined,
-      render: (_: unknown, r: RecordItem) =>
-        i === 0 ? (
-          <Link href={`/apps/${formId}/${r.id}`} className={styles.rowLink} onClick={(e) => e.stopPropagation()}>
-            <FieldValue field={f} value={r.values[f.key]} compact />
-          </Link>
+      render: (_: unknown, r: RecordItem) => {
+        const value = r.unreadable?.includes(f.key) ? (
+          <Tooltip title={t('unreadableHelp')}>
+            <span className={styles.unreadable} data-testid="unreadable-value">
+              {t('unreadable')}
+            </span>
+          </Tooltip>
         ) : (
           <FieldValue field={f} value={r.values[f.key]} compact />
-        ),
+        );
+        return i === 0 ? (
+          <Link href={`/apps/${formId}/${r.id}`} className={styles.rowLink} onClick={(e) => e.stopPropagation()}>
+            {value}
+          </Link>
+        ) : (
+          value
+        );
+      },
     })),
     {
       key: 'owner',

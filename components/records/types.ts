@@ -4,6 +4,8 @@ export interface RecordItem {
   formId: string;
   formVersion: number;
   values: Record<string, unknown>;
+  /** Encrypted fields whose stored value could not be decrypted (value omitted). */
+  unreadable?: string[];
   owner: { id: string; name: string };
   departmentId: string | null;
   version: number;

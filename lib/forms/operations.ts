@@ -10,7 +10,7 @@ import { defineOperation, type OperationContext } from '@/lib/operation';
 import { AppError } from '@/lib/errors';
 import { say, type Locale } from '@/lib/i18n';
 import { decideAll, grantErrors, type Grant } from '@/lib/policy/grants';
-import { countPlainValues, countRecordsInScope } from '@/lib/records/operations';
+import { countPlainValues, countRecordsInScopes, countSealedValues, countValuesOfOtherType } from '@/lib/records/operations';
 import { fieldsOf, validateDefinition, type FieldSchema, type FormDefinition } from './definition';
 
 const uuid = { type: 'string', format: 'uuid' } as const;
@@ -81,23 +81,24 @@ export const listFormsForAdmin = defineOperation<Record<string, never>, AdminFor
       .where('f.archived_at', 'is', null)
       .orderBy('f.created_at')
       .execute();
-    const out: AdminFormSummary[] = [];
-    for (const r of rows) {
-      // Admin rights configure; how many customers a form holds is data, so
-      // the count is the one the admin's own view grant would show.
-      const view = decideAll(typeof r.grants === 'string' ? (JSON.parse(r.grants) as unknown[]) : r.grants).view;
-      const counted = view.allowed ? { n: await countRecordsInScope(ctx.db, r.id, view.scope, ctx.principal) } : null;
-      out.push({
-        id: r.id,
-        name: r.name,
-        description: r.description,
-        publishedVersion: r.published_version,
-        hasUnpublishedChanges: r.dirty,
-        recordCount: counted?.n ?? null,
-        updatedAt: new Date(r.updated_at).toISOString(),
-      });
-    }
-    return out;
+    // Admin rights configure; how many customers a form holds is data, so
+    // the count is the one the admin's own view grant would show. One
+    // statement counts every form, each under its own scope.
+    const views = new Map(rows.map((r) => [r.id, decideAll(typeof r.grants === 'string' ? (JSON.parse(r.grants) as unknown[]) : r.grants).view]));
+    const counts = await countRecordsInScopes(
+      ctx.db,
+      [...views].flatMap(([formId, view]) => (view.allowed ? [{ formId, scope: view.scope }] : [])),
+      ctx.principal,
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      description: r.description,
+      publishedVersion: r.published_version,
+      hasUnpublishedChanges: r.dirty,
+      recordCount: counts.get(r.id) ?? null,
+      updatedAt: new Date(r.updated_at).toISOString(),
+    }));
   },
 });
 
@@ -227,6 +228,7 @@ export const publishForm = defineOperation<{ formId: string }, { version: number
       throw new AppError('invalid_input', say(ctx.locale, { zh: '表单至少需要一个字段', en: 'A form needs at least one field' }));
     }
     await refusePlaintextUnderEncryption(ctx, form.id, definition);
+    await refuseValuesOfOtherType(ctx, form.id, form.published_version, definition);
     await refuseCiphertextUnderPlain(ctx, form.id, form.published_version, definition);
     const version = form.published_version + 1;
     await ctx.db
@@ -245,8 +247,10 @@ export const publishForm = defineOperation<{ formId: string }, { version: number
  * publish is refused with the count of plain values.
  */
 async function refusePlaintextUnderEncryption(ctx: OperationContext, formId: string, definition: FormDefinition) {
-  for (const f of fieldsOf(definition).filter((x) => x.schema['x-encrypted'])) {
-    const plain = { n: await countPlainValues(ctx.db, formId, f.key) };
+  const encrypted = fieldsOf(definition).filter((x) => x.schema['x-encrypted']);
+  const counts = await countPlainValues(ctx.db, formId, encrypted.map((f) => f.key));
+  for (const f of encrypted) {
+    const plain = { n: counts[f.key] ?? 0 };
     if (plain.n > 0) {
       const title = f.schema.title;
       throw new AppError(
@@ -258,6 +262,54 @@ async function refusePlaintextUnderEncryption(ctx: OperationContext, formId: str
         { fields: { [`/properties/${f.key}/x-encrypted`]: title } },
       );
     }
+  }
+}
+
+const TYPE_NAMES: Record<FieldSchema['type'], { zh: string; en: string }> = {
+  string: { zh: '文本', en: 'text' },
+  number: { zh: '数字', en: 'a number' },
+  boolean: { zh: '是/否', en: 'yes/no' },
+  array: { zh: '多项选择', en: 'a list of choices' },
+};
+
+/**
+ * A field's type may change only if the stored values (in the recycle bin
+ * too, which can be restored) are of the new type: otherwise lists, sorts and
+ * validation would meet values the form says cannot exist. Refused with the
+ * field and the number of records, so the admin knows what to fix. Sealed
+ * values cannot be inspected by SQL, so an encrypted field with values keeps
+ * its type.
+ */
+async function refuseValuesOfOtherType(ctx: OperationContext, formId: string, publishedVersion: number, definition: FormDefinition) {
+  const previous = publishedVersion
+    ? await ctx.db.selectFrom('form_versions').select('schema').where('form_id', '=', formId).where('version', '=', publishedVersion).executeTakeFirst()
+    : undefined;
+  const before = new Map(previous ? fieldsOf(previous.schema as FormDefinition).map((f) => [f.key, f.schema.type]) : []);
+  // Only what this publish changes: a field whose type differs from the published one, or a key
+  // that comes (back) into the form, whose stored values were written under another definition.
+  const fields = fieldsOf(definition).filter((f) => before.get(f.key) !== f.schema.type);
+  if (fields.length === 0) return;
+  const others = await countValuesOfOtherType(ctx.db, formId, fields.map((f) => ({ key: f.key, type: f.schema.type })));
+  const sealed = await countSealedValues(ctx.db, formId, fields.filter((f) => before.has(f.key)).map((f) => f.key));
+  for (const f of fields) {
+    const title = f.schema.title;
+    const n = others[f.key] ?? 0;
+    const s = sealed[f.key] ?? 0;
+    if (n === 0 && s === 0) continue;
+    const type = TYPE_NAMES[f.schema.type] ?? { zh: f.schema.type, en: f.schema.type };
+    throw new AppError(
+      'invalid_input',
+      n > 0
+        ? say(ctx.locale, {
+            zh: `字段「${title}」有 ${n} 条记录（含回收站）的值不是${type.zh}，不能改为此类型。请先修改这些记录，或保留原来的类型。`,
+            en: `Field “${title}” holds values that are not ${type.en} in ${n} records (recycle bin included), so it cannot take this type. Change those records first, or keep the field's type.`,
+          })
+        : say(ctx.locale, {
+            zh: `字段「${title}」有 ${s} 条加密存储的值，无法检查其类型，暂不能更改该字段的类型。可以新建一个字段代替。`,
+            en: `Field “${title}” holds ${s} encrypted values whose type cannot be checked, so its type cannot change yet. Add a new field instead.`,
+          }),
+      { fields: { [`/properties/${f.key}/type`]: title }, field: f.key, records: n || s },
+    );
   }
 }
 
@@ -276,13 +328,10 @@ async function refuseCiphertextUnderPlain(ctx: OperationContext, formId: string,
     .executeTakeFirst();
   if (!published) return;
   const wasEncrypted = new Set(fieldsOf(published.schema as FormDefinition).filter((f) => f.schema['x-encrypted']).map((f) => f.key));
-  for (const f of fieldsOf(definition).filter((x) => wasEncrypted.has(x.key) && !x.schema['x-encrypted'])) {
-    const stored = await ctx.db
-      .selectFrom('records')
-      .select(sql<number>`count(*)::int`.as('n'))
-      .where('form_id', '=', formId)
-      .where(sql<boolean>`values->>${f.key} is not null`)
-      .executeTakeFirstOrThrow();
+  const turnedOff = fieldsOf(definition).filter((x) => wasEncrypted.has(x.key) && !x.schema['x-encrypted']);
+  const sealed = await countSealedValues(ctx.db, formId, turnedOff.map((f) => f.key));
+  for (const f of turnedOff) {
+    const stored = { n: sealed[f.key] ?? 0 };
     if (stored.n > 0) {
       const title = f.schema.title;
       throw new AppError(

@@ -62,7 +62,7 @@ export const openApiDocument = {
       patch: {
         summary: 'Change fields of a record',
         description: 'Send the `version` you read: if someone saved in between, the answer is 409 and nothing is changed. Fields not named keep their value; null clears a field.',
-        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['version', 'values'], properties: { version: { type: 'integer' }, values: { type: 'object' } } } } } },
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['version', 'values'], properties: { version: { type: 'integer', minimum: 1, maximum: 2147483647 }, values: { type: 'object' } } } } } },
         responses: { '200': { description: 'Saved', content: { 'application/json': { schema: { $ref: '#/components/schemas/Record' } } } }, ...bodyProblems, '401': problem, '403': problem, '404': problem, '409': problem, '422': problem },
       },
       delete: {
@@ -99,6 +99,11 @@ export const openApiDocument = {
           formId: { type: 'string' },
           formVersion: { type: 'integer' },
           values: { type: 'object' },
+          unreadable: {
+            type: 'array',
+            items: { type: 'string' },
+            description: 'Keys of encrypted fields whose stored value could not be decrypted (tampered with or moved): their value is left out of `values`. A PATCH that names such a field replaces it; one that does not keeps it as stored.',
+          },
           owner: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' } } },
           departmentId: { type: ['string', 'null'] },
           version: { type: 'integer' },

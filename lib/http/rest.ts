@@ -5,6 +5,7 @@
  */
 import 'server-only';
 import { AppError, isAppError } from '@/lib/errors';
+import { describeError } from '@/lib/error-log';
 import { clientIp } from '@/lib/auth/client-ip';
 import type { Caller } from '@/lib/auth/principal';
 import { say, toLocale, type Locale } from '@/lib/i18n';
@@ -111,7 +112,8 @@ export function restRoute(handler: Handler, options: { status?: number; public?:
         if (e.code === 'unauthenticated') res.headers.set('www-authenticate', 'Bearer');
         return res;
       }
-      console.error('[formwarden] REST handler failed', e);
+      // Codes only: the error object's message can quote stored values.
+      console.error(`[formwarden] REST handler ${request.method} ${new URL(request.url).pathname} failed: ${describeError(e)}`);
       return problem(500, say(locale, { zh: '服务器内部错误', en: 'Internal error' }), 'internal');
     }
   };

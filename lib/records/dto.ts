@@ -12,6 +12,12 @@ export interface RecordDTO {
   formVersion: number;
   /** Field key -> value, for fields of the form's current version only. */
   values: Record<string, unknown>;
+  /**
+   * Keys of encrypted fields whose stored value did not decrypt (tampered
+   * with, or moved from another record or field): their value is omitted
+   * and the UI shows "cannot decrypt". Saving a new value replaces it.
+   */
+  unreadable: string[];
   owner: UserRef;
   departmentId: string | null;
   /** Optimistic concurrency: send it back when saving. */

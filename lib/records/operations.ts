@@ -4,35 +4,56 @@
  * into the query, and audit what was seen or changed.
  */
 import 'server-only';
-import { sql, type SelectQueryBuilder, type Transaction } from 'kysely';
-import type { DB } from '@/lib/db/schema';
+import { sql, type SqlBool } from 'kysely';
 import { defineOperation, type OperationContext, type Principal } from '@/lib/operation';
 import { AppError } from '@/lib/errors';
 import { say, type Locale } from '@/lib/i18n';
-import { actionsOn, decideAll, type RecordAction, type RowFacts, type RowScope } from '@/lib/policy/grants';
+import { decideAll, type RecordAction, type RowScope } from '@/lib/policy/grants';
 import { getRecordValidator } from '@/lib/forms/record-validator';
 import { isSearchableField, isSortableField } from '@/lib/forms/definition';
 import { formAccessPrefetch, loadFormAccess, type FormAccess } from './form-access';
-import { scopeFilter } from './scope-sql';
-import { openValue, sealValues } from './protect';
+import { compileScope } from './scope-sql';
+import { sealValues } from './protect';
+import {
+  explainMiss,
+  findRecord,
+  insertRecord,
+  listDeletedRecordRows,
+  listRecordPage,
+  restoreInScope,
+  softDeleteInScope,
+  updateInScope,
+  type CompiledScope,
+  type Miss,
+  type RecordRow,
+} from './record-query';
+import { recordView, type RecordView } from './record-view';
 import { randomUUID } from 'node:crypto';
 import type { RecordDTO, RecordPage } from './dto';
 
 export type { RecordDTO, RecordPage } from './dto';
-export { countPlainValues, countRecordsInScope } from './form-stats';
+export { countPlainValues, countRecordsInScopes, countSealedValues, countValuesOfOtherType } from './form-stats';
 
 const uuid = { type: 'string', format: 'uuid' } as const;
+/** A record version as the database stores it (int4): a larger number is bad input, not a 500. */
+const recordVersion = { type: 'integer', minimum: 1, maximum: 2147483647 } as const;
 
 const recordNotFound = (locale: Locale) =>
   new AppError('not_found', say(locale, { zh: '记录不存在或无权访问', en: 'Record not found' }));
 
 /** Denied action on a form the caller can see at all: an honest 403. */
-const notAllowed = (locale: Locale, action: RecordAction) =>
+const notAllowed = (locale: Locale, action: RecordAction | 'restore') =>
   new AppError(
     'forbidden',
     say(locale, {
-      zh: { view: '无权查看', create: '无权新建记录', edit: '无权编辑此记录', delete: '无权删除此记录' }[action],
-      en: { view: 'You may not view these records', create: 'You may not create records here', edit: 'You may not edit this record', delete: 'You may not delete this record' }[action],
+      zh: { view: '无权查看', create: '无权新建记录', edit: '无权编辑此记录', delete: '无权删除此记录', restore: '无权恢复此记录' }[action],
+      en: {
+        view: 'You may not view these records',
+        create: 'You may not create records here',
+        edit: 'You may not edit this record',
+        delete: 'You may not delete this record',
+        restore: 'You may not restore this record',
+      }[action],
     }),
   );
 
@@ -46,78 +67,38 @@ function requireScope(form: FormAccess, principal: Principal, action: RecordActi
   return d.scope;
 }
 
-interface RecordRowOut {
-  id: string;
-  form_id: string;
-  form_version: number;
-  values: Record<string, unknown>;
-  owner_id: string;
-  owner_name: string;
-  department_id: string | null;
-  version: number;
-  created_at: Date;
-  updated_at: Date;
-}
+/** The caller's scope for `action`, compiled to SQL for record-query (refuses as requireScope does). */
+const scopeFor = (form: FormAccess, principal: Principal, action: RecordAction): CompiledScope =>
+  compileScope(requireScope(form, principal, action), principal);
 
-/** The record columns a DTO needs; a write returns them, so no read follows it. */
-const written = ['id', 'form_id', 'form_version', 'values', 'owner_id', 'department_id', 'version', 'created_at', 'updated_at'] as const;
-
-function baseSelect(trx: Transaction<DB>, formId: string) {
-  return trx
-    .selectFrom('records as r')
-    .innerJoin('users as ou', 'ou.id', 'r.owner_id')
-    .select([
-      'r.id',
-      'r.form_id',
-      'r.form_version',
-      'r.values',
-      'r.owner_id',
-      'ou.name as owner_name',
-      'r.department_id',
-      'r.version',
-      'r.created_at',
-      'r.updated_at',
-    ])
-    .where('r.form_id', '=', formId);
-}
-
-function toDTO(row: RecordRowOut, form: FormAccess, principal: Principal): RecordDTO {
-  const values: Record<string, unknown> = {};
-  for (const f of form.fields) {
-    if (f.key === form.ownerKey) values[f.key] = row.owner_id;
-    // Only encrypted fields are opened: a plain field stores what was typed, "fw1.…" included.
-    else if (row.values[f.key] !== undefined) {
-      values[f.key] = f.schema['x-encrypted'] ? openValue(form.crypto, form.formId, row.id, f.key, row.values[f.key]) : row.values[f.key];
-    }
-  }
-  return {
-    id: row.id,
-    formId: row.form_id,
-    formVersion: row.form_version,
-    values,
-    owner: { id: row.owner_id, name: row.owner_name },
-    departmentId: row.department_id,
-    version: row.version,
-    createdAt: new Date(row.created_at).toISOString(),
-    updatedAt: new Date(row.updated_at).toISOString(),
-    can: canOn(form, { ownerId: row.owner_id, departmentId: row.department_id }, principal),
-  };
-}
-
-const canOn = (form: FormAccess, row: RowFacts, me: Principal) => actionsOn(form.decisions, row, me);
+/**
+ * The scope of a write action, compiled. Not granted at all compiles to
+ * `false`: the write then matches no row and explainMiss tells a record the
+ * caller can see (403) from one it cannot (404), as for any out-of-scope row.
+ */
+const writeScopeFor = (form: FormAccess, principal: Principal, action: 'edit' | 'delete'): CompiledScope => {
+  const d = form.decisions[action];
+  return d.allowed ? compileScope(d.scope, principal) : () => sql<SqlBool>`false`;
+};
 
 const visibleFieldKeys = (form: FormAccess) => form.fields.map((f) => f.key);
 
+/** Records the operation's own event, then one per record whose values did not all decrypt. */
+function auditWithView(ctx: OperationContext, view: RecordView, entry: Parameters<OperationContext['audit']>[0]) {
+  ctx.audit(entry);
+  for (const failure of view.failures()) ctx.audit(failure);
+}
+
 /** Finds a live record inside the caller's view scope, or says "not found". */
-async function getScopedRow(ctx: OperationContext, form: FormAccess, recordId: string): Promise<RecordRowOut> {
-  const scope = requireScope(form, ctx.principal, 'view');
-  const row = await baseSelect(ctx.db, form.formId)
-    .where('r.id', '=', recordId)
-    .where('r.deleted_at', 'is', null)
-    .where((eb) => scopeFilter(eb, scope, ctx.principal))
-    .executeTakeFirst();
+async function getScopedRow(ctx: OperationContext, form: FormAccess, recordId: string): Promise<RecordRow> {
+  const row = await findRecord(ctx.db, { formId: form.formId, recordId, scope: scopeFor(form, ctx.principal, 'view') });
   if (!row) throw recordNotFound(ctx.locale);
-  return row as RecordRowOut;
+  return row;
+}
+
+/** The error for a scoped write that touched no row (see explainMiss). */
+function missError(locale: Locale, miss: Miss, action: 'edit' | 'delete'): AppError {
+  return miss === 'not_found' ? recordNotFound(locale) : miss === 'forbidden' ? notAllowed(locale, action) : conflict(locale);
 }
 
 function invalid(locale: Locale, fields: Record<string, string>) {
@@ -146,9 +127,15 @@ async function resolveOwner(ctx: OperationContext, form: FormAccess, values: Rec
 /**
  * The raw values go to the validator, which refuses keys that are no field by name (`in` on
  * the definition let `constructor` and `__proto__` through, read from Object.prototype).
+ * `keptAsIs`: fields whose stored value could not be decrypted and that the
+ * edit leaves alone. They keep their stored token, so they count as filled
+ * in (an edit of other fields must not need the value nobody can read).
  */
-function validateValues(ctx: OperationContext, form: FormAccess, raw: Record<string, unknown>) {
-  const result = getRecordValidator(`${form.formId}:${form.version}`, form.definition)(raw, ctx.locale);
+function validateValues(ctx: OperationContext, form: FormAccess, raw: Record<string, unknown>, keptAsIs: string[] = []) {
+  const kept = [...keptAsIs].sort();
+  const definition = kept.length ? { ...form.definition, required: (form.definition.required ?? []).filter((k) => !kept.includes(k)) } : form.definition;
+  const cacheKey = `${form.formId}:${form.version}${kept.length ? `:kept=${kept.join(',')}` : ''}`;
+  const result = getRecordValidator(cacheKey, definition)(raw, ctx.locale);
   if (!result.ok) throw invalid(ctx.locale, result.errors);
   return result.values;
 }
@@ -184,7 +171,7 @@ export const listRecords = defineOperation<ListRecordsInput, RecordPage>({
   },
   async run(ctx, input) {
     const form = await loadFormAccess(ctx, input.formId);
-    const scope = requireScope(form, ctx.principal, 'view');
+    const scope = scopeFor(form, ctx.principal, 'view');
     const fields = form.fields;
     const page = input.page ?? 1;
     const pageSize = input.pageSize ?? 20;
@@ -194,48 +181,27 @@ export const listRecords = defineOperation<ListRecordsInput, RecordPage>({
     if (!sortable.has(sortKey) && !sortField) {
       throw invalid(ctx.locale, { sort: say(ctx.locale, { zh: '不能按此列排序', en: 'Cannot sort by this column' }) });
     }
-
     const q = input.q?.trim();
-    const searchable = fields.filter(isSearchableField);
-    const filtered = <O>(qb: SelectQueryBuilder<DB & { r: DB['records'] }, 'r', O>) => {
-      let out = qb.where('r.form_id', '=', form.formId).where('r.deleted_at', 'is', null).where((eb) => scopeFilter(eb, scope, ctx.principal));
-      if (q) {
-        const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-        out = out.where((eb) =>
-          eb.or(searchable.map((f) => eb(sql`r.values->>${sql.lit(f.key)}`, 'ilike', pattern))),
-        );
-      }
-      return out;
-    };
-
-    let listQuery = filtered(baseSelect(ctx.db, form.formId) as unknown as SelectQueryBuilder<DB & { r: DB['records'] }, 'r', RecordRowOut>);
-    if (sortField) {
-      const expr = sortField.schema.type === 'number' ? sql`(r.values->>${sql.lit(sortField.key)})::numeric` : sql`r.values->>${sql.lit(sortField.key)}`;
-      listQuery = listQuery.orderBy(expr, sql.raw(`${order} nulls last`));
-    } else {
-      listQuery = listQuery.orderBy(sortKey === 'updatedAt' ? 'r.updated_at' : 'r.created_at', order);
-    }
-    // The total rides along as an uncorrelated subquery (computed once per
-    // statement), saving a round trip; an empty page asks for it separately.
-    const countQuery = () => filtered(ctx.db.selectFrom('records as r')).select(sql<number>`count(*)::int`.as('n'));
-    const rows = (await listQuery
-      .select(() => sql<number>`(${countQuery()})`.as('total'))
-      .orderBy('r.id', order)
-      .limit(pageSize)
-      .offset((page - 1) * pageSize)
-      .execute()) as (RecordRowOut & { total: number })[];
-    const count = { n: rows.length ? rows[0].total : (await countQuery().executeTakeFirstOrThrow()).n };
-    const items = (rows as RecordRowOut[]).map((r) => toDTO(r, form, ctx.principal));
-    ctx.audit({
+    const { rows, total } = await listRecordPage(ctx.db, {
+      formId: form.formId,
+      scope,
+      sort: sortField ? { field: sortField.key, type: sortField.schema.type, order } : { column: sortKey as 'createdAt' | 'updatedAt', order },
+      search: q ? { q, fields: fields.filter(isSearchableField).map((f) => f.key) } : undefined,
+      limit: pageSize,
+      offset: (page - 1) * pageSize,
+    });
+    const view = recordView(form, ctx.principal);
+    const items = rows.map((r) => view.toDTO(r));
+    auditWithView(ctx, view, {
       action: 'records.list',
       resourceType: 'form',
       resourceId: form.formId,
       formId: form.formId,
       recordIds: items.map((i) => i.id),
       fields: visibleFieldKeys(form),
-      details: { page, pageSize, total: count.n, searched: Boolean(q) },
+      details: { page, pageSize, total, searched: Boolean(q) },
     });
-    return { items, total: count.n, page, pageSize };
+    return { items, total, page, pageSize };
   },
 });
 
@@ -248,8 +214,10 @@ export const getRecord = defineOperation<{ formId: string; recordId: string }, R
   async run(ctx, input) {
     const form = await loadFormAccess(ctx, input.formId);
     const row = await getScopedRow(ctx, form, input.recordId);
-    ctx.audit({ action: 'records.get', resourceType: 'record', resourceId: row.id, formId: form.formId, recordIds: [row.id], fields: visibleFieldKeys(form) });
-    return toDTO(row, form, ctx.principal);
+    const view = recordView(form, ctx.principal);
+    const dto = view.toDTO(row);
+    auditWithView(ctx, view, { action: 'records.get', resourceType: 'record', resourceId: row.id, formId: form.formId, recordIds: [row.id], fields: visibleFieldKeys(form) });
+    return dto;
   },
 });
 
@@ -270,22 +238,18 @@ export const createRecord = defineOperation<{ formId: string; values: Record<str
     const { stored, ownerId, ownerName, departmentId } = await resolveOwner(ctx, form, values, ctx.principal.userId);
     // The id is chosen here because the ciphertexts are bound to it.
     const id = randomUUID();
-    const inserted = await ctx.db
-      .insertInto('records')
-      .values({
-        id,
-        form_id: form.formId,
-        form_version: form.version,
-        values: JSON.stringify(sealValues(form.crypto, form.formId, id, form.fields, stored)),
-        owner_id: ownerId,
-        department_id: departmentId,
-        created_by: ctx.principal.userId,
-        updated_by: ctx.principal.userId,
-      })
-      .returning(written)
-      .executeTakeFirstOrThrow();
+    const inserted = await insertRecord(ctx.db, {
+      id,
+      formId: form.formId,
+      formVersion: form.version,
+      values: sealValues(form.crypto, form.formId, id, form.fields, stored),
+      ownerId,
+      ownerName,
+      departmentId,
+      by: ctx.principal.userId,
+    });
     ctx.audit({ action: 'records.create', resourceType: 'record', resourceId: id, formId: form.formId, recordIds: [id], fields: Object.keys(values) });
-    return toDTO({ ...inserted, owner_name: ownerName }, form, ctx.principal);
+    return recordView(form, ctx.principal).toDTO(inserted);
   },
 });
 
@@ -306,43 +270,57 @@ export const updateRecord = defineOperation<UpdateRecordInput, RecordDTO>({
     type: 'object',
     additionalProperties: false,
     required: ['formId', 'recordId', 'version', 'values'],
-    properties: { formId: uuid, recordId: uuid, version: { type: 'integer', minimum: 1 }, values: { type: 'object' } },
+    properties: { formId: uuid, recordId: uuid, version: recordVersion, values: { type: 'object' } },
   },
   async run(ctx, input) {
     const form = await loadFormAccess(ctx, input.formId);
+    const editScope = writeScopeFor(form, ctx.principal, 'edit');
+    const viewScope = scopeFor(form, ctx.principal, 'view');
+    // The read gives the values the change is merged into; it checks nothing.
+    // The edit scope and the version are checked by the UPDATE itself, so a
+    // record that left the scope after this read cannot be written.
     const row = await getScopedRow(ctx, form, input.recordId);
-    // Visible but outside the edit scope: an honest 403 (existence is no secret to a viewer).
-    if (!canOn(form, { ownerId: row.owner_id, departmentId: row.department_id }, ctx.principal).edit) throw notAllowed(ctx.locale, 'edit');
-    if (row.version !== input.version) throw conflict(ctx.locale);
+    // No edit right on this form at all (a decision, not a row check): nothing to validate.
+    if (!form.decisions.edit.allowed) throw notAllowed(ctx.locale, 'edit');
+    const whyNot = () => explainMiss(ctx.db, { formId: form.formId, recordId: row.id, state: 'live', view: viewScope, write: editScope });
 
-    const current = toDTO(row, form, ctx.principal).values;
+    const view = recordView(form, ctx.principal);
+    const before = view.toDTO(row);
+    const current = before.values;
+    // A value that does not decrypt stays as stored unless this edit names it.
+    const keptAsIs = before.unreadable.filter((k) => !Object.prototype.hasOwnProperty.call(input.values, k));
     const merged = { ...current, ...input.values };
-    const values = validateValues(ctx, form, merged);
-    const { stored, ownerId, ownerName, departmentId } = await resolveOwner(ctx, form, values, row.owner_id);
+    let values: Record<string, unknown>;
+    try {
+      values = validateValues(ctx, form, merged, keptAsIs);
+    } catch (e) {
+      // Visible but not editable: say so, rather than list field errors for a save that could never happen.
+      if ((await whyNot()) === 'forbidden') throw notAllowed(ctx.locale, 'edit');
+      throw e;
+    }
+    const { stored, ownerId, departmentId } = await resolveOwner(ctx, form, values, row.owner_id);
     // Values of fields no longer in the form stay in the record, so a field
     // removed by a publish can be restored with its data.
-    const kept = Object.fromEntries(Object.entries(row.values).filter(([k]) => !(k in form.definition.properties)));
+    const kept = Object.fromEntries(Object.entries(row.values).filter(([k]) => !(k in form.definition.properties) || keptAsIs.includes(k)));
     const changed = Object.keys(form.definition.properties).filter(
-      (k) => JSON.stringify(current[k] ?? null) !== JSON.stringify(values[k] ?? null),
+      (k) => !keptAsIs.includes(k) && (before.unreadable.includes(k) || JSON.stringify(current[k] ?? null) !== JSON.stringify(values[k] ?? null)),
     );
-    const updated = await ctx.db
-      .updateTable('records')
-      .set({
-        values: JSON.stringify({ ...kept, ...sealValues(form.crypto, form.formId, row.id, form.fields, stored) }),
-        owner_id: ownerId,
-        department_id: departmentId,
-        form_version: form.version,
-        version: sql`version + 1`,
-        updated_by: ctx.principal.userId,
-        updated_at: sql`now()`,
-      })
-      .where('id', '=', row.id)
-      .where('version', '=', input.version) // a concurrent save in between wins nothing silently
-      .where('deleted_at', 'is', null)
-      .returning(written)
-      .executeTakeFirst();
-    if (!updated) throw conflict(ctx.locale);
-    ctx.audit({
+    const updated = await updateInScope(ctx.db, {
+      formId: form.formId,
+      recordId: row.id,
+      scope: editScope,
+      version: input.version,
+      change: {
+        values: { ...sealValues(form.crypto, form.formId, row.id, form.fields, stored), ...kept },
+        ownerId,
+        departmentId,
+        formVersion: form.version,
+        by: ctx.principal.userId,
+      },
+    });
+    if (!updated) throw missError(ctx.locale, await whyNot(), 'edit');
+    const dto = view.toDTO(updated);
+    auditWithView(ctx, view, {
       action: 'records.update',
       resourceType: 'record',
       resourceId: row.id,
@@ -351,7 +329,7 @@ export const updateRecord = defineOperation<UpdateRecordInput, RecordDTO>({
       fields: changed,
       details: { fromVersion: input.version, toVersion: input.version + 1 },
     });
-    return toDTO({ ...updated, owner_name: ownerName }, form, ctx.principal);
+    return dto;
   },
 });
 
@@ -372,22 +350,20 @@ export const deleteRecord = defineOperation<{ formId: string; recordId: string; 
     type: 'object',
     additionalProperties: false,
     required: ['formId', 'recordId'],
-    properties: { formId: uuid, recordId: uuid, version: { type: 'integer', minimum: 1 } },
+    properties: { formId: uuid, recordId: uuid, version: recordVersion },
   },
   async run(ctx, input) {
     const form = await loadFormAccess(ctx, input.formId);
-    const row = await getScopedRow(ctx, form, input.recordId);
-    if (!canOn(form, { ownerId: row.owner_id, departmentId: row.department_id }, ctx.principal).delete) {
-      throw notAllowed(ctx.locale, 'delete');
+    const viewScope = scopeFor(form, ctx.principal, 'view');
+    const deleteScope = writeScopeFor(form, ctx.principal, 'delete');
+    // One statement: the delete scope and the version are the UPDATE's own conditions.
+    const deleted = await softDeleteInScope(ctx.db, { formId: form.formId, recordId: input.recordId, scope: deleteScope, version: input.version, by: ctx.principal.userId });
+    if (!deleted) {
+      const miss = await explainMiss(ctx.db, { formId: form.formId, recordId: input.recordId, state: 'live', view: viewScope, write: deleteScope });
+      throw missError(ctx.locale, miss, 'delete');
     }
-    if (input.version !== undefined && row.version !== input.version) throw conflict(ctx.locale);
-    await ctx.db
-      .updateTable('records')
-      .set({ deleted_at: sql`now()`, deleted_by: ctx.principal.userId, version: sql`version + 1` })
-      .where('id', '=', row.id)
-      .execute();
-    ctx.audit({ action: 'records.delete', resourceType: 'record', resourceId: row.id, formId: form.formId, recordIds: [row.id] });
-    return { id: row.id };
+    ctx.audit({ action: 'records.delete', resourceType: 'record', resourceId: deleted.id, formId: form.formId, recordIds: [deleted.id] });
+    return { id: deleted.id };
   },
 });
 
@@ -396,7 +372,7 @@ export interface DeletedRecordDTO extends RecordDTO {
   deletedBy: string | null;
 }
 
-/** The recycle bin: admins see deleted records, within their own view grant. */
+/** The recycle bin: admins see deleted records within their own view scope. */
 export const listDeletedRecords = defineOperation<{ formId: string }, DeletedRecordDTO[]>({
   name: 'records.listDeleted',
   prefetch: formAccessPrefetch,
@@ -405,25 +381,24 @@ export const listDeletedRecords = defineOperation<{ formId: string }, DeletedRec
   input: { type: 'object', additionalProperties: false, required: ['formId'], properties: { formId: uuid } },
   async run(ctx, input) {
     const form = await loadFormAccess(ctx, input.formId);
-    const scope = requireScope(form, ctx.principal, 'view');
-    const rows = await baseSelect(ctx.db, form.formId)
-      .leftJoin('users as du', 'du.id', 'r.deleted_by')
-      .select(['r.deleted_at', 'du.name as deleted_by_name'])
-      .where('r.deleted_at', 'is not', null)
-      .where((eb) => scopeFilter(eb, scope, ctx.principal))
-      .orderBy('r.deleted_at', 'desc')
-      .limit(500)
-      .execute();
+    const rows = await listDeletedRecordRows(ctx.db, { formId: form.formId, scope: scopeFor(form, ctx.principal, 'view'), limit: 500 });
+    const view = recordView(form, ctx.principal);
     const items = rows.map((r) => ({
-      ...toDTO(r as RecordRowOut, form, ctx.principal),
-      deletedAt: new Date(r.deleted_at as Date).toISOString(),
+      ...view.toDTO(r),
+      deletedAt: new Date(r.deleted_at).toISOString(),
       deletedBy: r.deleted_by_name,
     }));
-    ctx.audit({ action: 'records.listDeleted', resourceType: 'form', resourceId: form.formId, formId: form.formId, recordIds: items.map((i) => i.id), fields: visibleFieldKeys(form) });
+    auditWithView(ctx, view, { action: 'records.listDeleted', resourceType: 'form', resourceId: form.formId, formId: form.formId, recordIds: items.map((i) => i.id), fields: visibleFieldKeys(form) });
     return items;
   },
 });
 
+/**
+ * Restoring undoes a delete, so it takes the delete scope: whoever may not
+ * delete a record may not bring it back either (a record a manager removed
+ * stays removed for an admin who only views it). A bin record outside the
+ * view scope is "not found"; visible but outside the delete scope is 403.
+ */
 export const restoreRecord = defineOperation<{ formId: string; recordId: string }, { id: string }>({
   name: 'records.restore',
   prefetch: formAccessPrefetch,
@@ -431,17 +406,13 @@ export const restoreRecord = defineOperation<{ formId: string; recordId: string 
   input: { type: 'object', additionalProperties: false, required: ['formId', 'recordId'], properties: { formId: uuid, recordId: uuid } },
   async run(ctx, input) {
     const form = await loadFormAccess(ctx, input.formId);
-    const scope = requireScope(form, ctx.principal, 'view');
-    const restored = await ctx.db
-      .updateTable('records as r')
-      .set({ deleted_at: null, deleted_by: null, version: sql`version + 1` })
-      .where('r.id', '=', input.recordId)
-      .where('r.form_id', '=', form.formId)
-      .where('r.deleted_at', 'is not', null)
-      .where((eb) => scopeFilter(eb as never, scope, ctx.principal))
-      .returning('r.id')
-      .executeTakeFirst();
-    if (!restored) throw recordNotFound(ctx.locale);
+    const viewScope = scopeFor(form, ctx.principal, 'view');
+    const deleteScope = writeScopeFor(form, ctx.principal, 'delete');
+    const restored = await restoreInScope(ctx.db, { formId: form.formId, recordId: input.recordId, scope: deleteScope });
+    if (!restored) {
+      const miss = await explainMiss(ctx.db, { formId: form.formId, recordId: input.recordId, state: 'deleted', view: viewScope, write: deleteScope });
+      throw miss === 'forbidden' ? notAllowed(ctx.locale, 'restore') : recordNotFound(ctx.locale);
+    }
     ctx.audit({ action: 'records.restore', resourceType: 'record', resourceId: restored.id, formId: form.formId, recordIds: [restored.id] });
     return { id: restored.id };
   },

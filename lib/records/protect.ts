@@ -26,7 +26,21 @@ export function sealValues(
   return out;
 }
 
-/** Opens whatever is sealed, whether or not the field is still marked encrypted. */
-export function openValue(crypto: FieldCrypto, formId: string, recordId: string, field: string, value: unknown): unknown {
-  return isCipherToken(value) ? crypto.decrypt(value, { formId, recordId, field }) : value;
+export type Opened = { ok: true; value: unknown } | { ok: false };
+
+/**
+ * Opens whatever is sealed, whether or not the field is still marked
+ * encrypted. A token that does not open (tampered with, copied from another
+ * record or field, or under a key that is gone) is reported, not thrown: one
+ * bad value must not take a whole list down, and the caller shows that one
+ * field as unreadable and audits it. Never says why, and never echoes the
+ * token.
+ */
+export function openValue(crypto: FieldCrypto, formId: string, recordId: string, field: string, value: unknown): Opened {
+  if (!isCipherToken(value)) return { ok: true, value };
+  try {
+    return { ok: true, value: crypto.decrypt(value, { formId, recordId, field }) };
+  } catch {
+    return { ok: false };
+  }
 }

@@ -4,6 +4,7 @@ import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kyse
 import type { DB } from '@/lib/db/schema';
 import type { RowScope } from '@/lib/policy/grants';
 import type { Principal } from '@/lib/auth/principal';
+import type { CompiledScope } from './record-query';
 
 export function scopeFilter(
   eb: ExpressionBuilder<DB & { r: DB['records'] }, 'r'>,
@@ -16,3 +17,12 @@ export function scopeFilter(
   if (scope.department && me.departmentId) ors.push(eb('r.department_id', '=', me.departmentId));
   return ors.length ? eb.or(ors) : sql<SqlBool>`false`;
 }
+
+/**
+ * A decision's row scope for one caller, compiled once per request into the
+ * shape every record query takes (record-query.ts).
+ */
+export const compileScope =
+  (scope: RowScope, me: Pick<Principal, 'userId' | 'departmentId'>): CompiledScope =>
+  (eb) =>
+    scopeFilter(eb, scope, me);

@@ -1,0 +1,319 @@
+/**
+ * The only builder of record queries: select, count, insert, update, delete
+ * and restore, each taking the caller's scope already compiled to SQL. A
+ * write carries its scope in its own WHERE (with the version check), so a
+ * row that left the scope between a read and a write (a concurrent owner
+ * change, a reassignment job) cannot be written: there is no "select, check
+ * in JS, update" window to slip through.
+ *
+ * The scope is opaque here (`CompiledScope`): today it comes from
+ * `compileScope` (scope-sql.ts); the scope expressions of the next policy
+ * compile to the same shape.
+ */
+import 'server-only';
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type RawBuilder, type SqlBool, type Transaction } from 'kysely';
+import type { DB } from '@/lib/db/schema';
+import type { FieldSchema } from '@/lib/forms/definition';
+
+type Db = Transaction<DB> | Kysely<DB>;
+export type RecordsDB = DB & { r: DB['records'] };
+/** A row scope as SQL over `records as r`. */
+export type CompiledScope = (eb: ExpressionBuilder<RecordsDB, 'r'>) => Expression<SqlBool>;
+
+/** What a DTO is built from: the record's columns and its owner's name. */
+export interface RecordRow {
+  id: string;
+  form_id: string;
+  form_version: number;
+  values: Record<string, unknown>;
+  owner_id: string;
+  owner_name: string;
+  department_id: string | null;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** The record columns a DTO needs; writes return them, so no read follows a write. */
+const writtenColumns = ['r.id', 'r.form_id', 'r.form_version', 'r.values', 'r.owner_id', 'r.department_id', 'r.version', 'r.created_at', 'r.updated_at'] as const;
+
+/** The owner's name rides along with a write's RETURNING, so a write is one statement. */
+const ownerName = (eb: ExpressionBuilder<RecordsDB, 'r'>) =>
+  eb.selectFrom('users as ou').select('ou.name').whereRef('ou.id', '=', 'r.owner_id').as('owner_name');
+
+function selectRecords(db: Db, formId: string, scope: CompiledScope, state: 'live' | 'deleted') {
+  return db
+    .selectFrom('records as r')
+    .innerJoin('users as ou', 'ou.id', 'r.owner_id')
+    .select([...writtenColumns, 'ou.name as owner_name'])
+    .where('r.form_id', '=', formId)
+    .where('r.deleted_at', state === 'live' ? 'is' : 'is not', null)
+    .where((eb) => scope(eb));
+}
+
+/** A live record inside `scope`, or nothing. */
+export async function findRecord(db: Db, q: { formId: string; recordId: string; scope: CompiledScope }): Promise<RecordRow | undefined> {
+  return (await selectRecords(db, q.formId, q.scope, 'live').where('r.id', '=', q.recordId).executeTakeFirst()) as RecordRow | undefined;
+}
+
+export type RecordSort =
+  | { column: 'createdAt' | 'updatedAt'; order: 'asc' | 'desc' }
+  | { field: string; type: FieldSchema['type']; order: 'asc' | 'desc' };
+
+/**
+ * A field's sort key that cannot fail on a stored value of another type
+ * (after a field's type changed, or data loaded from elsewhere): a number
+ * field sorts by the numbers it holds and puts anything else last. A cast
+ * error would put the stored value into the database's error message.
+ */
+function sortKey(s: Extract<RecordSort, { field: string }>): RawBuilder<unknown> {
+  const key = sql.lit(s.field);
+  if (s.type === 'number') return sql`case when jsonb_typeof(r.values->${key}) = 'number' then (r.values->>${key})::numeric end`;
+  return sql`r.values->>${key}`;
+}
+
+export interface PageQuery {
+  formId: string;
+  scope: CompiledScope;
+  sort: RecordSort;
+  /** Case-insensitive substring search over these plain fields. */
+  search?: { q: string; fields: string[] };
+  limit: number;
+  offset: number;
+}
+
+/** One page of live records in scope, and how many there are in all. */
+export async function listRecordPage(db: Db, p: PageQuery): Promise<{ rows: RecordRow[]; total: number }> {
+  const filtered = <Q extends { where: (cb: (eb: ExpressionBuilder<RecordsDB, 'r'>) => Expression<SqlBool>) => Q }>(qb: Q): Q => {
+    if (!p.search || !p.search.q) return qb;
+    const pattern = `%${p.search.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    // ->> never fails, whatever the stored type; a field without strings just does not match.
+    return qb.where((eb) => eb.or(p.search!.fields.map((f) => eb(sql`r.values->>${sql.lit(f)}`, 'ilike', pattern))));
+  };
+  const countQuery = () =>
+    filtered(
+      db
+        .selectFrom('records as r')
+        .where('r.form_id', '=', p.formId)
+        .where('r.deleted_at', 'is', null)
+        .where((eb) => p.scope(eb)),
+    ).select(sql<number>`count(*)::int`.as('n'));
+
+  let list = filtered(selectRecords(db, p.formId, p.scope, 'live'));
+  // Ordered as the partial indexes are (…, <sort> desc, id desc), so the default page is an index scan.
+  if ('column' in p.sort) list = list.orderBy(p.sort.column === 'updatedAt' ? 'r.updated_at' : 'r.created_at', p.sort.order);
+  else {
+    const order = p.sort.order;
+    list = list.orderBy(sortKey(p.sort), (ob) => (order === 'asc' ? ob.asc() : ob.desc()).nullsLast());
+  }
+  // The total rides along as an uncorrelated subquery (computed once per
+  // statement), saving a round trip; an empty page asks for it separately.
+  const rows = (await list
+    .select(() => sql<number>`(${countQuery()})`.as('total'))
+    .orderBy('r.id', p.sort.order)
+    .limit(p.limit)
+    .offset(p.offset)
+    .execute()) as (RecordRow & { total: number })[];
+  const total = rows.length ? rows[0].total : (await countQuery().executeTakeFirstOrThrow()).n;
+  return { rows: rows.map(({ total: _total, ...r }) => r as RecordRow), total };
+}
+
+/** Live records in scope per form, for many forms in one statement. */
+export async function countLiveByForm(db: Db, forms: { formId: string; scope: CompiledScope }[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (forms.length === 0) return out;
+  const rows = await db
+    .selectFrom('records as r')
+    .select(['r.form_id', sql<number>`count(*)::int`.as('n')])
+    .where('r.deleted_at', 'is', null)
+    .where((eb) => eb.or(forms.map((f) => eb.and([eb('r.form_id', '=', f.formId), f.scope(eb)]))))
+    .groupBy('r.form_id')
+    .execute();
+  for (const f of forms) out.set(f.formId, 0);
+  for (const r of rows) out.set(r.form_id, r.n);
+  return out;
+}
+
+export interface DeletedRecordRow extends RecordRow {
+  deleted_at: Date;
+  deleted_by_name: string | null;
+}
+
+/** The recycle bin: deleted records inside `scope`, newest deletion first. */
+export async function listDeletedRecordRows(db: Db, q: { formId: string; scope: CompiledScope; limit: number }): Promise<DeletedRecordRow[]> {
+  return (await selectRecords(db, q.formId, q.scope, 'deleted')
+    .leftJoin('users as du', 'du.id', 'r.deleted_by')
+    .select(['r.deleted_at', 'du.name as deleted_by_name'])
+    .orderBy('r.deleted_at', 'desc')
+    .limit(q.limit)
+    .execute()) as DeletedRecordRow[];
+}
+
+export interface NewRecord {
+  id: string;
+  formId: string;
+  formVersion: number;
+  /** Stored JSON: plain values and sealed tokens. */
+  values: Record<string, unknown>;
+  ownerId: string;
+  departmentId: string | null;
+  by: string;
+}
+
+export async function insertRecord(db: Db, n: NewRecord & { ownerName: string }): Promise<RecordRow> {
+  const row = await db
+    .insertInto('records')
+    .values({
+      id: n.id,
+      form_id: n.formId,
+      form_version: n.formVersion,
+      values: JSON.stringify(n.values),
+      owner_id: n.ownerId,
+      department_id: n.departmentId,
+      created_by: n.by,
+      updated_by: n.by,
+    })
+    .returning(['id', 'form_id', 'form_version', 'values', 'owner_id', 'department_id', 'version', 'created_at', 'updated_at'])
+    .executeTakeFirstOrThrow();
+  return { ...row, owner_name: n.ownerName };
+}
+
+export interface RecordChange {
+  values: Record<string, unknown>;
+  ownerId: string;
+  departmentId: string | null;
+  formVersion: number;
+  by: string;
+}
+
+/**
+ * Saves a live record only if it is inside `scope` and still at `version`,
+ * in one statement. Nothing returned: see `explainMiss`.
+ */
+export async function updateInScope(
+  db: Db,
+  q: { formId: string; recordId: string; scope: CompiledScope; version: number; change: RecordChange },
+): Promise<RecordRow | undefined> {
+  return (await db
+    .updateTable('records as r')
+    .set({
+      values: JSON.stringify(q.change.values),
+      owner_id: q.change.ownerId,
+      department_id: q.change.departmentId,
+      form_version: q.change.formVersion,
+      version: sql`r.version + 1`,
+      updated_by: q.change.by,
+      updated_at: sql`now()`,
+    })
+    .where('r.id', '=', q.recordId)
+    .where('r.form_id', '=', q.formId)
+    .where('r.deleted_at', 'is', null)
+    .where('r.version', '=', q.version) // a concurrent save in between wins nothing silently
+    .where((eb) => q.scope(eb as unknown as ExpressionBuilder<RecordsDB, 'r'>))
+    .returning([...writtenColumns, ownerName])
+    .executeTakeFirst()) as RecordRow | undefined;
+}
+
+/** Moves a live record in `scope` (and at `version`, when given) to the recycle bin. */
+export async function softDeleteInScope(
+  db: Db,
+  q: { formId: string; recordId: string; scope: CompiledScope; version?: number; by: string },
+): Promise<{ id: string } | undefined> {
+  let u = db
+    .updateTable('records as r')
+    .set({ deleted_at: sql`now()`, deleted_by: q.by, version: sql`r.version + 1` })
+    .where('r.id', '=', q.recordId)
+    .where('r.form_id', '=', q.formId)
+    .where('r.deleted_at', 'is', null)
+    .where((eb) => q.scope(eb as unknown as ExpressionBuilder<RecordsDB, 'r'>));
+  if (q.version !== undefined) u = u.where('r.version', '=', q.version);
+  return u.returning('r.id').executeTakeFirst();
+}
+
+/** Brings a deleted record in `scope` back. */
+export async function restoreInScope(db: Db, q: { formId: string; recordId: string; scope: CompiledScope }): Promise<{ id: string } | undefined> {
+  return db
+    .updateTable('records as r')
+    .set({ deleted_at: null, deleted_by: null, version: sql`r.version + 1` })
+    .where('r.id', '=', q.recordId)
+    .where('r.form_id', '=', q.formId)
+    .where('r.deleted_at', 'is not', null)
+    .where((eb) => q.scope(eb as unknown as ExpressionBuilder<RecordsDB, 'r'>))
+    .returning('r.id')
+    .executeTakeFirst();
+}
+
+export type Miss = 'not_found' | 'forbidden' | 'conflict';
+
+/**
+ * Why a scoped write touched no row, asked after the write and only then
+ * (the write itself was the guard; this only picks the answer). Outside the
+ * view scope the record does not exist for the caller (404, its existence
+ * stays secret); visible but outside the write's scope is an honest 403; in
+ * scope but at another version is a conflict (409). Each answer is true of
+ * the row as this statement sees it, so a concurrent change can make the
+ * answer more cautious, never reveal a row the caller cannot see.
+ */
+export async function explainMiss(
+  db: Db,
+  q: { formId: string; recordId: string; state: 'live' | 'deleted'; view: CompiledScope; write: CompiledScope; version?: number },
+): Promise<Miss> {
+  const row = await db
+    .selectFrom('records as r')
+    .select((eb) => ['r.version', sql<boolean>`${q.view(eb)}`.as('visible'), sql<boolean>`${q.write(eb)}`.as('writable')])
+    .where('r.id', '=', q.recordId)
+    .where('r.form_id', '=', q.formId)
+    .where('r.deleted_at', q.state === 'live' ? 'is' : 'is not', null)
+    .executeTakeFirst();
+  if (!row || !row.visible) return 'not_found';
+  if (!row.writable) return 'forbidden';
+  return 'conflict'; // a stale version, or the row changed under the write: reload and retry
+}
+
+/** JSON Schema types as jsonb_typeof names them. */
+const JSONB_TYPES: Record<FieldSchema['type'], string> = { string: 'string', number: 'number', boolean: 'boolean', array: 'array' };
+
+/**
+ * Per field, how many records (live or in the recycle bin) hold a plain
+ * value that is not of the field's type. Sealed values are not counted:
+ * their type is not visible to SQL (see `countSealedValues`).
+ */
+export async function countValuesOfOtherType(db: Db, formId: string, fields: { key: string; type: FieldSchema['type'] }[]): Promise<Record<string, number>> {
+  if (fields.length === 0) return {};
+  const row = await db
+    .selectFrom('records as r')
+    .select(
+      fields.map((f, i) =>
+        sql<number>`count(*) filter (where jsonb_typeof(r.values->${sql.lit(f.key)}) not in ('null', ${sql.lit(JSONB_TYPES[f.type])})
+          and not (jsonb_typeof(r.values->${sql.lit(f.key)}) = 'string' and r.values->>${sql.lit(f.key)} like 'fw1.%'))::int`.as(`c${i}`),
+      ),
+    )
+    .where('r.form_id', '=', formId)
+    .executeTakeFirstOrThrow();
+  const counts = row as unknown as Record<string, number>;
+  return Object.fromEntries(fields.map((f, i) => [f.key, counts[`c${i}`]]));
+}
+
+/** Per field, how many records (live or deleted) hold a sealed value in it. */
+export async function countSealedValues(db: Db, formId: string, keys: string[]): Promise<Record<string, number>> {
+  if (keys.length === 0) return {};
+  const row = await db
+    .selectFrom('records as r')
+    .select(keys.map((k, i) => sql<number>`count(*) filter (where r.values->>${sql.lit(k)} like 'fw1.%')::int`.as(`c${i}`)))
+    .where('r.form_id', '=', formId)
+    .executeTakeFirstOrThrow();
+  const counts = row as unknown as Record<string, number>;
+  return Object.fromEntries(keys.map((k, i) => [k, counts[`c${i}`]]));
+}
+
+/** Per field, how many records (live or deleted) hold a value that is not sealed. */
+export async function countPlainValues(db: Db, formId: string, keys: string[]): Promise<Record<string, number>> {
+  if (keys.length === 0) return {};
+  const row = await db
+    .selectFrom('records as r')
+    .select(keys.map((k, i) => sql<number>`count(*) filter (where r.values->>${sql.lit(k)} is not null and r.values->>${sql.lit(k)} not like 'fw1.%')::int`.as(`c${i}`)))
+    .where('r.form_id', '=', formId)
+    .executeTakeFirstOrThrow();
+  const counts = row as unknown as Record<string, number>;
+  return Object.fromEntries(keys.map((k, i) => [k, counts[`c${i}`]]));
+}
