@@ -11,30 +11,40 @@ interface Values {
   password: string;
 }
 
+/** A refusal the form names: `locked:<seconds>` / `rate_limited:<seconds>` from lib/auth/next-auth.ts, else wrong credentials. */
+type Failure = { kind: 'wrong' } | { kind: 'locked' | 'rateLimited'; minutes: number };
+
+function failureOf(error: string | null | undefined): Failure {
+  const m = /^(locked|rate_limited):(\d+)$/.exec(error ?? '');
+  if (!m) return { kind: 'wrong' };
+  return { kind: m[1] === 'locked' ? 'locked' : 'rateLimited', minutes: Math.max(1, Math.ceil(Number(m[2]) / 60)) };
+}
+
 /**
  * Email + password through next-auth's credentials provider (which calls the
- * `auth.signIn` operation). One message for every failure: the form must not
- * tell an attacker which emails have accounts.
+ * `auth.signIn` operation). One message for every wrong email or password:
+ * the form must not tell an attacker which emails have accounts; a lock or a
+ * rate limit is named, with the minutes to wait.
  */
-export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
+export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string; initialError?: string }) {
   const t = useTranslations('auth.signIn');
   const router = useRouter();
   const [submitting, setSubmitting] = useState(false);
-  const [failed, setFailed] = useState(false);
+  const [failed, setFailed] = useState<Failure | null>(initialError && initialError !== 'SessionRequired' ? failureOf(initialError) : null);
 
   const onFinish = async (values: Values) => {
     setSubmitting(true);
-    setFailed(false);
+    setFailed(null);
     try {
       const res = await signIn('credentials', { redirect: false, email: values.email.trim(), password: values.password });
       if (!res || res.error || !res.ok) {
-        setFailed(true);
+        setFailed(failureOf(res?.error));
         return;
       }
       router.replace(callbackUrl);
       router.refresh();
     } catch {
-      setFailed(true);
+      setFailed({ kind: 'wrong' });
     } finally {
       setSubmitting(false);
     }
@@ -44,7 +54,15 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
     <>
       <h1 className="fw-auth__title">{t('title')}</h1>
       <p className="fw-auth__subtitle">{t('subtitle')}</p>
-      {failed && <Alert type="error" showIcon title={t('wrongCredentials')} style={{ marginBottom: 20 }} role="alert" />}
+      {failed && (
+        <Alert
+          type="error"
+          showIcon
+          title={failed.kind === 'wrong' ? t('wrongCredentials') : t(failed.kind, { minutes: failed.minutes })}
+          style={{ marginBottom: 20 }}
+          role="alert"
+        />
+      )}
       <Form<Values> layout="vertical" size="large" requiredMark={false} onFinish={onFinish} autoComplete="on">
         <Form.Item
           name="email"
