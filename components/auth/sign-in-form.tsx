@@ -5,19 +5,11 @@ import { Alert, Button, Form, Input } from 'antd';
 import { useTranslations } from 'next-intl';
 import { signIn } from 'next-auth/react';
 import { LockOutlined, MailOutlined } from '../icons';
+import { signInFailureOf, type SignInFailure } from './sign-in-error';
 
 interface Values {
   email: string;
   password: string;
-}
-
-/** A refusal the form names: `locked:<seconds>` / `rate_limited:<seconds>` from lib/auth/next-auth.ts, else wrong credentials. */
-type Failure = { kind: 'wrong' } | { kind: 'locked' | 'rateLimited'; minutes: number };
-
-function failureOf(error: string | null | undefined): Failure {
-  const m = /^(locked|rate_limited):(\d+)$/.exec(error ?? '');
-  if (!m) return { kind: 'wrong' };
-  return { kind: m[1] === 'locked' ? 'locked' : 'rateLimited', minutes: Math.max(1, Math.ceil(Number(m[2]) / 60)) };
 }
 
 /**
@@ -30,7 +22,7 @@ export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string;
   const t = useTranslations('auth.signIn');
   const router = useRouter();
   const [submitting, setSubmitting] = useState(false);
-  const [failed, setFailed] = useState<Failure | null>(initialError && initialError !== 'SessionRequired' ? failureOf(initialError) : null);
+  const [failed, setFailed] = useState<SignInFailure | null>(initialError && initialError !== 'SessionRequired' ? signInFailureOf(initialError) : null);
 
   const onFinish = async (values: Values) => {
     setSubmitting(true);
@@ -38,7 +30,7 @@ export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string;
     try {
       const res = await signIn('credentials', { redirect: false, email: values.email.trim(), password: values.password });
       if (!res || res.error || !res.ok) {
-        setFailed(failureOf(res?.error));
+        setFailed(signInFailureOf(res?.error));
         return;
       }
       router.replace(callbackUrl);
