@@ -1,4 +1,5 @@
 import 'server-only';
+import { availableParallelism } from 'node:os';
 import { hash, verify } from '@node-rs/argon2';
 import { AppError } from '@/lib/errors';
 import { say, type Locale } from '@/lib/i18n';
@@ -8,14 +9,16 @@ import { say, type Locale } from '@/lib/i18n';
 const options = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
 /**
- * At most this many argon2 computations at once, and at most QUEUE waiting.
+ * At most ARGON2_CONCURRENCY argon2 computations at once, and at most ARGON2_QUEUE waiting.
  * Threat: a flood of sign-ins (each ~19 MiB and tens of ms of CPU on the
  * libuv pool) starving every other request of CPU, memory and pool threads.
  * Beyond the queue a caller is refused at once with `rate_limited` instead
  * of waiting (a queue that long means a flood, not a user).
  */
-export const ARGON2_CONCURRENCY = 2;
-export const ARGON2_QUEUE = 16;
+// Half the cores (1 on a 2-core machine): the main thread (Next, and PGlite,
+// which runs there) keeps a core of its own however many sign-ins arrive.
+export const ARGON2_CONCURRENCY = Math.max(1, Math.floor(availableParallelism() / 2));
+export const ARGON2_QUEUE = 8;
 let running = 0;
 const waiting: (() => void)[] = [];
 
