@@ -126,3 +126,17 @@ test('the sign-in form names a rate limit after repeated wrong passwords', async
   await expect(page.locator('.ant-alert-error')).toContainText(/尝试次数过多，请 \d+ 分钟后再试/);
   await shot(page, '07-sign-in-rate-limited');
 });
+
+// Sessions honour server-side revocation (issue 5 item 9): a copy of the session cookie is dead
+// once next-auth's own sign-out ran, although its JWT is still validly signed.
+test('after sign-out, a copied session cookie gets no user from /api/auth/session', async ({ playwright, baseURL }) => {
+  const browser = await playwright.request.newContext({ baseURL });
+  const { csrfToken } = await (await browser.get('/api/auth/csrf')).json();
+  await browser.post('/api/auth/callback/credentials', { form: { csrfToken, email: ADMIN.email, password: ADMIN.password, json: 'true' } });
+  expect((await (await browser.get('/api/auth/session')).json()).user?.email).toBe(ADMIN.email);
+  const stolen = await playwright.request.newContext({ baseURL, storageState: await browser.storageState() });
+  const again = (await (await browser.get('/api/auth/csrf')).json()).csrfToken;
+  await browser.post('/api/auth/signout', { form: { csrfToken: again, json: 'true' } });
+  expect(await (await stolen.get('/api/auth/session')).json()).toEqual({});
+  await Promise.all([browser.dispose(), stolen.dispose()]);
+});
