@@ -260,7 +260,7 @@ module.exports = {
         '^lib/(next|http)/',
         OPERATIONS,
         '^lib/operation-types\\.ts$',
-        '^lib/auth/(credential|client-ip|next-auth)\\.ts$',
+        '^lib/auth/(credential|client-ip|next-auth|redirect)\\.ts$',
         '^lib/auth/principal\\.ts$',
         ...SERVER_BASE,
       ],

@@ -114,7 +114,8 @@ async function measure(label: string, db: Database, w: BenchWorld) {
 }
 
 async function startServer(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn('npx', ['next', 'start', '-p', String(PORT)], {
+  // server.ts, as `npm run serve` (production refuses requests under a bare `next start`: lib/auth/client-ip.ts).
+  const child = spawn('npx', ['tsx', 'server.ts', '-p', String(PORT)], {
     env: { ...process.env, ...env, NODE_ENV: 'production', PORT: String(PORT) },
     detached: true,
     stdio: ['ignore', 'ignore', 'inherit'],

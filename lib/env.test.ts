@@ -7,7 +7,13 @@ describe('configuration', () => {
     expect(e.databaseUrl).toBeUndefined();
     expect(e.dataDir).toMatch(/\.data$/);
     expect(e.appUrl).toBe('http://localhost:3000');
-    expect(e.trustProxy).toBe(false);
+    expect(e.trustProxy).toBe(0);
+  });
+
+  it('reads FW_TRUST_PROXY as a hop count (true/false still mean 1/0)', () => {
+    const hops = (v: string) => parseEnvForTest({ NODE_ENV: 'production', FW_TRUST_PROXY: v }).trustProxy;
+    expect([hops('0'), hops('false'), hops('true'), hops('1'), hops('2')]).toEqual([0, 0, 1, 1, 2]);
+    for (const bad of ['-1', '1.5', 'yes', '99']) expect(() => hops(bad)).toThrow(/FW_TRUST_PROXY/);
   });
 
   it('takes a PostgreSQL URL and the port', () => {

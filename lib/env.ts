@@ -13,8 +13,13 @@ export interface Env {
   /** Public base URL of the app (sign-in callbacks). */
   appUrl: string;
   nodeEnv: 'development' | 'production' | 'test';
-  /** Behind a reverse proxy, trust X-Forwarded-For for the client IP. */
-  trustProxy: boolean;
+  /** The port server.ts listens on when `-p` is not given (PORT, default 3000). */
+  port: number;
+  /**
+   * How many reverse proxies in front of the app append to X-Forwarded-For
+   * (0: none, the client IP is the TCP peer's address). See lib/auth/client-ip.ts.
+   */
+  trustProxy: number;
   /** Session lifetime in seconds. */
   sessionMaxAge: number;
 }
@@ -39,10 +44,16 @@ function parseEnv(source: NodeJS.ProcessEnv): Env {
   } catch {
     problems.push(`NEXTAUTH_URL/APP_URL is not a URL: "${appUrl}"`);
   }
+  const port = Number(source.PORT || 3000);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) problems.push(`PORT must be a port number (got "${source.PORT}")`);
   const nodeEnvRaw = source.NODE_ENV ?? 'development';
   const nodeEnv = (['development', 'production', 'test'] as const).find((v) => v === nodeEnvRaw) ?? 'development';
-  const trustProxyRaw = (source.FW_TRUST_PROXY ?? 'false').toLowerCase();
-  if (!['true', 'false', '1', '0'].includes(trustProxyRaw)) problems.push(`FW_TRUST_PROXY must be true or false (got "${trustProxyRaw}")`);
+  // A hop count; `true`/`false` stay accepted as 1/0 for older deployments.
+  const trustProxyRaw = (source.FW_TRUST_PROXY?.trim() || '0').toLowerCase();
+  const trustProxy = trustProxyRaw === 'true' ? 1 : trustProxyRaw === 'false' ? 0 : /^\d{1,2}$/.test(trustProxyRaw) ? Number(trustProxyRaw) : NaN;
+  if (!(trustProxy >= 0 && trustProxy <= 10)) {
+    problems.push(`FW_TRUST_PROXY must be the number of trusted reverse proxies, 0 to 10 (got "${trustProxyRaw}")`);
+  }
   const sessionMaxAge = Number(source.FW_SESSION_MAX_AGE ?? 8 * 3600);
   if (!Number.isInteger(sessionMaxAge) || sessionMaxAge < 60) problems.push('FW_SESSION_MAX_AGE must be a whole number of seconds ≥ 60');
   if (source.FW_MASTER_KEY !== undefined && Buffer.from(source.FW_MASTER_KEY, 'base64').length !== 32) {
@@ -57,7 +68,8 @@ function parseEnv(source: NodeJS.ProcessEnv): Env {
     dataDir,
     appUrl,
     nodeEnv,
-    trustProxy: trustProxyRaw === 'true' || trustProxyRaw === '1',
+    port,
+    trustProxy,
     sessionMaxAge,
   };
 }

@@ -185,7 +185,10 @@ export function defineOperation<I, O>(spec: OperationSpec<I, O>): Operation<I, O
       // Log what failed, not the error object: database errors can carry the
       // statement's parameters, and logs must not hold record values.
       if (!isAppError(error)) console.error(`[formwarden] operation ${spec.name} failed: ${describeError(error)}`);
-      if (spec.audit !== false || principal) {
+      // An unknown API token is audited by the REST layer, at most once a minute
+      // per IP (lib/http/rest.ts): one event per request would let a flood fill the table.
+      const throttledElsewhere = appError.code === 'unauthenticated' && !principal && caller.credential.type === 'token';
+      if ((spec.audit !== false || principal) && !throttledElsewhere) {
         // The work was rolled back; the attempt itself is still evidence.
         const failed: AuditEntry = { ...(entries[0] ?? { action: spec.name }), action: entries[0]?.action ?? spec.name, outcome: outcomeOf(appError.code) };
         failed.details = { ...(failed.details ?? {}), error: appError.code };

@@ -5,17 +5,12 @@ import { callForPage } from '@/lib/next/page';
 import { getSetupStatus } from '@/lib/setup/operations';
 import { AuthLayout } from '@/components/auth/auth-layout';
 import { SignInForm } from '@/components/auth/sign-in-form';
+// Only a path on this site, parsed as a URL against the app's origin (open redirect, issue 5 item 6).
+import { callbackPath } from '@/lib/next/redirect';
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations('auth.signIn');
   return { title: t('title') };
-}
-
-/** Only a path on this site: an absolute callbackUrl would make the sign-in page an open redirect. */
-function safeCallbackUrl(value: string | string[] | undefined): string {
-  const v = Array.isArray(value) ? value[0] : value;
-  if (!v || !v.startsWith('/') || v.startsWith('//') || v.startsWith('/\\') || v.startsWith('/sign-in')) return '/apps';
-  return v;
 }
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
@@ -23,7 +18,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   if (needsSetup) redirect('/setup');
   return (
     <AuthLayout>
-      <SignInForm callbackUrl={safeCallbackUrl(params.callbackUrl)} />
+      <SignInForm callbackUrl={callbackPath(params.callbackUrl)} initialError={typeof params.error === 'string' ? params.error : undefined} />
     </AuthLayout>
   );
 }

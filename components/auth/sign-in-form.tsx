@@ -5,6 +5,7 @@ import { Alert, Button, Form, Input } from 'antd';
 import { useTranslations } from 'next-intl';
 import { signIn } from 'next-auth/react';
 import { LockOutlined, MailOutlined } from '../icons';
+import { signInFailureOf, type SignInFailure } from './sign-in-error';
 
 interface Values {
   email: string;
@@ -13,28 +14,29 @@ interface Values {
 
 /**
  * Email + password through next-auth's credentials provider (which calls the
- * `auth.signIn` operation). One message for every failure: the form must not
- * tell an attacker which emails have accounts.
+ * `auth.signIn` operation). One message for every wrong email or password:
+ * the form must not tell an attacker which emails have accounts; a lock or a
+ * rate limit is named, with the minutes to wait.
  */
-export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
+export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string; initialError?: string }) {
   const t = useTranslations('auth.signIn');
   const router = useRouter();
   const [submitting, setSubmitting] = useState(false);
-  const [failed, setFailed] = useState(false);
+  const [failed, setFailed] = useState<SignInFailure | null>(initialError && initialError !== 'SessionRequired' ? signInFailureOf(initialError) : null);
 
   const onFinish = async (values: Values) => {
     setSubmitting(true);
-    setFailed(false);
+    setFailed(null);
     try {
       const res = await signIn('credentials', { redirect: false, email: values.email.trim(), password: values.password });
       if (!res || res.error || !res.ok) {
-        setFailed(true);
+        setFailed(signInFailureOf(res?.error));
         return;
       }
       router.replace(callbackUrl);
       router.refresh();
     } catch {
-      setFailed(true);
+      setFailed({ kind: 'wrong' });
     } finally {
       setSubmitting(false);
     }
@@ -44,7 +46,15 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
     <>
       <h1 className="fw-auth__title">{t('title')}</h1>
       <p className="fw-auth__subtitle">{t('subtitle')}</p>
-      {failed && <Alert type="error" showIcon title={t('wrongCredentials')} style={{ marginBottom: 20 }} role="alert" />}
+      {failed && (
+        <Alert
+          type="error"
+          showIcon
+          title={failed.kind === 'wrong' ? t('wrongCredentials') : t(failed.kind, { minutes: failed.minutes })}
+          style={{ marginBottom: 20 }}
+          role="alert"
+        />
+      )}
       <Form<Values> layout="vertical" size="large" requiredMark={false} onFinish={onFinish} autoComplete="on">
         <Form.Item
           name="email"

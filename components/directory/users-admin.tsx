@@ -34,6 +34,7 @@ export interface UsersAdminActions {
   updateUser: Action<{ userId: string; name?: string; isAdmin?: boolean; departmentId?: string | null; groupIds?: string[] }>;
   setUserStatus: Action<{ userId: string; status: 'active' | 'disabled' }>;
   resetPassword: Action<{ userId: string; password: string }>;
+  unlockAccount: Action<{ userId: string }>;
 }
 
 interface UserFormValues {
@@ -134,6 +135,13 @@ export function UsersAdmin({
     setBusyId(null);
   };
 
+  // Sign-in lockout (lib/auth/throttle.ts): an admin ends it at once.
+  const unlock = async (user: DirectoryUser) => {
+    setBusyId(user.id);
+    await run(() => actions.unlockAccount({ userId: user.id }), { success: t('unlockDone', { name: user.name }) });
+    setBusyId(null);
+  };
+
   const savePassword = async () => {
     if (!resetting) return;
     let values: { password: string };
@@ -219,8 +227,16 @@ export function UsersAdmin({
         { text: t('statusDisabled'), value: 'disabled' },
       ],
       onFilter: (value, u) => u.status === value,
-      render: (_, u) =>
-        u.status === 'active' ? <Badge status="success" text={t('statusActive')} /> : <Badge status="default" text={t('statusDisabled')} />,
+      render: (_, u) => (
+        <Space size={4} wrap>
+          {u.status === 'active' ? <Badge status="success" text={t('statusActive')} /> : <Badge status="default" text={t('statusDisabled')} />}
+          {u.lockedUntil && (
+            <Tooltip title={t('lockedUntil', { time: format.dateTime(new Date(u.lockedUntil), { hour: '2-digit', minute: '2-digit' }) })}>
+              <Tag color="orange">{t('statusLocked')}</Tag>
+            </Tooltip>
+          )}
+        </Space>
+      ),
     },
     {
       title: t('columns.createdAt'),
@@ -253,6 +269,11 @@ export function UsersAdmin({
             >
               {t('resetPassword')}
             </Button>
+            {u.lockedUntil && (
+              <Button type="link" size="small" onClick={() => unlock(u)} loading={busyId === u.id}>
+                {t('unlock')}
+              </Button>
+            )}
             {u.status === 'active' ? (
               <Tooltip title={self ? t('cannotDisableSelf') : undefined}>
                 <Popconfirm

@@ -1,18 +1,19 @@
 /**
  * next-auth wiring: email + password through the `auth.signIn` operation.
- * The JWT carries only the server-side session id; every request checks that
- * session in the database, so revoking it (sign-out, disabling the user)
- * takes effect at the next request.
+ * The JWT carries only the session secret (the database stores its hash);
+ * every request checks that session in the database, so revoking it
+ * (sign-out, disabling the user) takes effect at the next request.
  */
 import 'server-only';
-import type { AuthOptions } from 'next-auth';
+import type { AuthOptions, Session } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { env } from '@/lib/env';
 import { authSecret } from '@/lib/secrets';
 import { isAppError } from '@/lib/errors';
 import { toLocale } from '@/lib/i18n';
-import { signIn } from './operations';
+import { sessionActive, signIn, signOut } from './operations';
 import { clientIp } from './client-ip';
+import { sameOriginPath } from './redirect';
 
 declare module 'next-auth' {
   interface User {
@@ -57,6 +58,12 @@ export function authOptions(): AuthOptions {
             );
             return { id: s.userId, email: s.email, name: s.name, sid: s.sessionId };
           } catch (e) {
+            // next-auth passes a thrown Error's message to the form as `?error=`
+            // (res.error with redirect: false): the form shows `locked` and
+            // `rate_limited` in the user's language, with the minutes to wait.
+            if (isAppError(e) && (e.code === 'locked' || e.code === 'rate_limited')) {
+              throw new Error(`${e.code}:${Number(e.details?.retryAfter) || 60}`);
+            }
             if (isAppError(e)) return null;
             throw e;
           }
@@ -68,9 +75,27 @@ export function authOptions(): AuthOptions {
         if (user?.sid) token.sid = user.sid;
         return token;
       },
-      session({ session, token }) {
+      // Every getServerSession and /api/auth/session asks the database: a
+      // revoked session (sign-out, disabled user, admin) answers no user,
+      // although its JWT is still validly signed.
+      async session({ session, token }) {
+        if (!token.sid) return {} as Session;
+        const { active } = await sessionActive({ credential: { type: 'session', sessionId: token.sid }, ip: '', locale: 'zh-CN' }, {});
+        if (!active) return {} as Session;
         session.sid = token.sid;
         return session;
+      },
+      // Only same-origin destinations (lib/auth/redirect.ts: open redirect).
+      redirect({ url, baseUrl }) {
+        return new URL(sameOriginPath(url, baseUrl, '/'), baseUrl).href;
+      },
+    },
+    events: {
+      // next-auth's own sign-out (POST /api/auth/signout) ends the session on the server too.
+      async signOut({ token }) {
+        const sid = (token as { sid?: string } | null)?.sid;
+        if (!sid) return;
+        await signOut({ credential: { type: 'session', sessionId: sid }, ip: '', locale: 'zh-CN' }, {}).catch(() => undefined);
       },
     },
   });

@@ -5,11 +5,17 @@ import { sql } from 'kysely';
 import { defineOperation } from '@/lib/operation';
 import { AppError } from '@/lib/errors';
 import { env } from '@/lib/env';
-import { say } from '@/lib/i18n';
+import { say, type Locale } from '@/lib/i18n';
+import { appendAuditEvents } from '@/lib/audit/append';
 import { dummyPasswordHash, verifyPassword } from './passwords';
-import { hashToken } from './principal';
+import { hashToken, type Caller } from './principal';
+import { auditAllowance, clearAccount, clearFailures, currentLock, POLICIES, recordFailure, throttleKey, type Lock } from './throttle';
 
 export interface SignedIn {
+  /**
+   * The session secret, for the JWT only: the database keeps its SHA-256
+   * (sessions.secret_hash), so a database reader learns no live session.
+   */
   sessionId: string;
   userId: string;
   email: string;
@@ -17,9 +23,49 @@ export interface SignedIn {
   isAdmin: boolean;
 }
 
-export const signIn = defineOperation<{ email: string; password: string }, SignedIn>({
-  name: 'auth.signIn',
+/** Syntactically an e-mail address: only then is a failed sign-in's typed text kept in the audit (people type passwords into that box). */
+export const looksLikeEmail = (s: string): boolean =>
+  s.length <= 254 && /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/.test(s);
+
+const signInKeys = (email: string, ip: string) => ({
+  pair: throttleKey.pair(email, ip),
+  account: throttleKey.account(email),
+  ip: throttleKey.ip(ip),
+});
+
+function lockError(locale: Locale, lock: Lock): AppError {
+  const minutes = Math.max(1, Math.ceil(lock.retryAfter / 60));
+  return lock.kind === 'account'
+    ? new AppError(
+        'locked',
+        say(locale, {
+          zh: `账号已临时锁定，请 ${minutes} 分钟后再试，或联系管理员解锁`,
+          en: `This account is temporarily locked. Try again in ${minutes} min or ask an administrator to unlock it`,
+        }),
+        { retryAfter: lock.retryAfter },
+      )
+    : new AppError(
+        'rate_limited',
+        say(locale, { zh: `尝试次数过多，请 ${minutes} 分钟后再试`, en: `Too many attempts. Try again in ${minutes} min` }),
+        { retryAfter: lock.retryAfter },
+      );
+}
+
+const wrongCredentials = (locale: Locale) => new AppError('unauthenticated', say(locale, { zh: '邮箱或密码错误', en: 'Wrong email or password' }));
+
+type SignInStart = { lock: Lock } | { lock: null; user: { id: string; passwordHash: string } | null };
+
+/**
+ * Sign-in, step 1 (module-private): refuses a locked account or IP before any
+ * password work, and loads the hash to compare. No database transaction is
+ * held while argon2 runs (on PGlite one open transaction holds the only
+ * connection, and 60 parallel sign-ins would stall every other request).
+ */
+const signInStart = defineOperation<{ email: string; password: string }, SignInStart>({
+  name: 'auth.signInStart',
   permission: 'public',
+  readOnly: true,
+  audit: false,
   input: {
     type: 'object',
     additionalProperties: false,
@@ -28,27 +74,79 @@ export const signIn = defineOperation<{ email: string; password: string }, Signe
   },
   async run(ctx, input) {
     const email = input.email.trim().toLowerCase();
-    const user = await ctx.db
-      .selectFrom('users')
-      .select(['id', 'email', 'name', 'password_hash', 'status', 'is_admin'])
-      .where('email', '=', email)
-      .executeTakeFirst();
-    const ok = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), input.password);
+    const k = signInKeys(email, ctx.caller.ip);
+    const lock = await currentLock(ctx.db, [k.pair, k.account, k.ip]);
+    if (lock) {
+      // Refused attempts are evidence too, but a flood against a lock must
+      // not fill the audit table: at most one event a minute per IP.
+      const count = await auditAllowance(ctx.db, `audit:sign-in-locked:${ctx.caller.ip}`);
+      if (count > 0) {
+        await appendAuditEvents(ctx.db, { actorId: null, actorLabel: looksLikeEmail(email) ? email : null, ip: ctx.caller.ip || null }, [
+          { action: 'auth.signIn', outcome: 'denied', details: { reason: lock.kind === 'account' ? 'locked' : 'rate_limited', count } },
+        ]);
+      }
+      return { lock };
+    }
+    const user = await ctx.db.selectFrom('users').select(['id', 'password_hash']).where('email', '=', email).executeTakeFirst();
+    return { lock: null, user: user ? { id: user.id, passwordHash: user.password_hash } : null };
+  },
+});
+
+type SignInFinish = { ok: true; session: SignedIn } | { ok: false; lock: Lock | null };
+
+/**
+ * Sign-in, step 2 (module-private, called only by `signIn` below with the
+ * outcome of the password check): counts a failure or opens the session.
+ * It returns instead of throwing so that the failure counters and the audit
+ * event commit.
+ */
+const signInFinish = defineOperation<{ email: string; userId: string | null; passwordOk: boolean }, SignInFinish>({
+  name: 'auth.signIn',
+  permission: 'public',
+  input: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['email', 'userId', 'passwordOk'],
+    properties: { email: { type: 'string', maxLength: 254 }, userId: { anyOf: [{ type: 'string', format: 'uuid' }, { type: 'null' }] }, passwordOk: { type: 'boolean' } },
+  },
+  async run(ctx, input) {
+    const email = input.email.trim().toLowerCase();
+    const k = signInKeys(email, ctx.caller.ip);
+    const user = input.userId
+      ? await ctx.db.selectFrom('users').select(['id', 'email', 'name', 'status', 'is_admin']).where('id', '=', input.userId).executeTakeFirst()
+      : undefined;
     // Same answer for unknown email, wrong password and disabled account:
     // a sign-in form must not confirm who has an account.
-    if (!user || !ok || user.status !== 'active') {
+    if (!user || !input.passwordOk || user.status !== 'active') {
+      const locks = [
+        await recordFailure(ctx.db, k.pair, POLICIES.pair),
+        await recordFailure(ctx.db, k.account, POLICIES.account),
+        await recordFailure(ctx.db, k.ip, POLICIES.ip),
+      ];
       ctx.audit({
         action: 'auth.signIn',
+        outcome: 'denied',
         actorId: user?.id,
-        actorLabel: email,
-        details: { reason: !user ? 'unknown_email' : !ok ? 'bad_password' : 'disabled' },
+        // The typed text only when it is an address: it may be a password typed into the wrong box.
+        actorLabel: user?.email ?? (looksLikeEmail(email) ? email : undefined),
+        details: { reason: !user ? 'unknown_email' : !input.passwordOk ? 'bad_password' : 'disabled', ...(locks.some(Boolean) ? { locked: true } : {}) },
       });
-      throw new AppError('unauthenticated', say(ctx.locale, { zh: '邮箱或密码错误', en: 'Wrong email or password' }));
+      return { ok: false, lock: null };
     }
+    // Parallel wrong attempts may have locked the account since step 1: the
+    // right password does not get through a lock.
+    const lock = await currentLock(ctx.db, [k.pair, k.account, k.ip]);
+    if (lock) {
+      ctx.audit({ action: 'auth.signIn', outcome: 'denied', actorId: user.id, actorLabel: user.email, details: { reason: lock.kind === 'account' ? 'locked' : 'rate_limited' } });
+      return { ok: false, lock };
+    }
+    await clearFailures(ctx.db, [k.pair, k.account]);
+    const secret = randomBytes(32).toString('base64url');
     const session = await ctx.db
       .insertInto('sessions')
       .values({
         user_id: user.id,
+        secret_hash: hashToken(secret),
         expires_at: sql`now() + make_interval(secs => ${env().sessionMaxAge})`,
         ip: ctx.caller.ip || null,
         user_agent: ctx.caller.userAgent?.slice(0, 300) ?? null,
@@ -56,7 +154,91 @@ export const signIn = defineOperation<{ email: string; password: string }, Signe
       .returning('id')
       .executeTakeFirstOrThrow();
     ctx.audit({ action: 'auth.signIn', actorId: user.id, actorLabel: user.email, resourceType: 'session', resourceId: session.id });
-    return { sessionId: session.id, userId: user.id, email: user.email, name: user.name, isAdmin: user.is_admin };
+    return { ok: true, session: { sessionId: secret, userId: user.id, email: user.email, name: user.name, isAdmin: user.is_admin } };
+  },
+});
+
+/**
+ * Email + password sign-in. Throws `unauthenticated` (wrong email or
+ * password, one message for all), `locked` (the account, for a while or
+ * until an admin unlocks it) or `rate_limited` (too many attempts from this
+ * IP, or the server is busy checking passwords). Policy: lib/auth/throttle.ts.
+ */
+export async function signIn(caller: Caller, input: { email: string; password: string }): Promise<SignedIn> {
+  const start = await signInStart(caller, input);
+  if (start.lock) throw lockError(caller.locale, start.lock);
+  const passwordOk = await verifyPassword(start.user?.passwordHash ?? (await dummyPasswordHash()), input.password, caller.locale);
+  const done = await signInFinish(caller, { email: input.email, userId: start.user?.id ?? null, passwordOk });
+  if (done.ok) return done.session;
+  throw done.lock ? lockError(caller.locale, done.lock) : wrongCredentials(caller.locale);
+}
+
+/**
+ * Whether a session (by the secret its JWT carries) is still live: next-auth's
+ * session callback asks it, so /api/auth/session honours server-side
+ * revocation. Not audited: it runs on every page.
+ */
+export const sessionActive = defineOperation<Record<string, never>, { active: boolean }>({
+  name: 'auth.sessionActive',
+  permission: 'public',
+  readOnly: true,
+  audit: false,
+  input: { type: 'object', additionalProperties: false },
+  async run(ctx) {
+    return { active: ctx.principal?.via === 'session' };
+  },
+});
+
+/** An administrator ends an account's sign-in lock (and its per-IP counters) at once. */
+export const unlockAccount = defineOperation<{ userId: string }, { ok: true }>({
+  name: 'auth.unlockAccount',
+  permission: 'admin',
+  input: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['userId'],
+    properties: { userId: { type: 'string', format: 'uuid' } },
+  },
+  async run(ctx, input) {
+    const user = await ctx.db.selectFrom('users').select(['id', 'email']).where('id', '=', input.userId).executeTakeFirst();
+    if (!user) throw new AppError('not_found', say(ctx.locale, { zh: '用户不存在', en: 'User not found' }));
+    const cleared = await clearAccount(ctx.db, user.email);
+    ctx.audit({ action: 'auth.unlockAccount', resourceType: 'user', resourceId: user.id, details: { cleared } });
+    return { ok: true };
+  },
+});
+
+/**
+ * A REST call that failed authentication (missing or unknown token),
+ * reported by the REST layer. Bad bearer tokens count against the IP (see
+ * lib/auth/throttle.ts); the audit event is written at most once a minute
+ * per IP, with the number of failures it stands for, so a flood cannot fill
+ * the audit table. Returns the IP's lock, if it now holds one.
+ */
+export const reportRestAuthFailure = defineOperation<{ badToken: boolean; path: string }, { lock: Lock | null }>({
+  name: 'auth.restAuthFailure',
+  permission: 'public',
+  audit: false,
+  input: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['badToken', 'path'],
+    properties: { badToken: { type: 'boolean' }, path: { type: 'string', maxLength: 2048 } },
+  },
+  async run(ctx, input) {
+    const ip = ctx.caller.ip;
+    // While the IP is locked its attempts do not count (hammering does not
+    // lengthen the lock); the failure that starts a lock still answers 401,
+    // like the sign-in form's.
+    const lock = input.badToken ? await currentLock(ctx.db, [throttleKey.token(ip)]) : null;
+    if (input.badToken && !lock) await recordFailure(ctx.db, throttleKey.token(ip), POLICIES.token);
+    const count = await auditAllowance(ctx.db, `audit:rest-auth:${ip}`);
+    if (count > 0) {
+      await appendAuditEvents(ctx.db, { actorId: null, actorLabel: null, ip: ip || null }, [
+        { action: 'rest.authenticate', outcome: 'denied', details: { reason: input.badToken ? 'bad_token' : 'no_token', count, path: input.path.slice(0, 200) } },
+      ]);
+    }
+    return { lock };
   },
 });
 

@@ -10,6 +10,7 @@ import type { DB } from '@/lib/db/schema';
 import type { Caller } from './credential';
 import type { Locale } from '@/lib/i18n';
 import { isSystemCredential } from './system-caller';
+import { throttleKey } from './throttle';
 
 export type { Caller, Credential, SystemCredential } from './credential';
 
@@ -36,6 +37,9 @@ export interface Principal {
 }
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
+
+/** 32 random bytes, base64url (lib/auth/operations.ts signIn). */
+const SESSION_SECRET = /^[A-Za-z0-9_-]{43}$/;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -68,13 +72,15 @@ export async function resolvePrincipal(
   const groups = sql`coalesce((select json_agg(gm.group_id) from group_members gm where gm.user_id = u.id), '[]'::json) as group_ids,
     set_config('synchronous_commit', ${options.synchronousCommit}, true) as _sync ${extra}`;
   if (c.type === 'session') {
-    if (!UUID.test(c.sessionId)) return null;
+    // The JWT carries the session secret; only its SHA-256 is stored, so a
+    // database reader (a dump, a replica, a backup) learns no live session.
+    if (!SESSION_SECRET.test(c.sessionId)) return null;
     row = (
       await sql<PrincipalRow>`
         select u.id, u.email, u.name, u.is_admin, u.department_id, u.locale, ${groups},
                s.id as credential_id, set_config('app.user_id', u.id::text, true) as _uid
         from sessions s join users u on u.id = s.user_id
-        where s.id = ${c.sessionId} and s.revoked_at is null and s.expires_at > now() and u.status = 'active'`.execute(trx)
+        where s.secret_hash = ${hashToken(c.sessionId)} and s.revoked_at is null and s.expires_at > now() and u.status = 'active'`.execute(trx)
     ).rows[0];
   } else if (c.type === 'token') {
     row = (
@@ -82,7 +88,9 @@ export async function resolvePrincipal(
         select u.id, u.email, u.name, u.is_admin, u.department_id, u.locale, ${groups},
                t.id as credential_id, set_config('app.user_id', u.id::text, true) as _uid
         from api_tokens t join users u on u.id = t.user_id
-        where t.token_hash = ${hashToken(c.token)} and t.revoked_at is null and u.status = 'active'`.execute(trx)
+        where t.token_hash = ${hashToken(c.token)} and t.revoked_at is null and u.status = 'active'
+          -- An IP locked for guessing tokens (lib/auth/throttle.ts) is refused even with a valid one.
+          and not exists (select 1 from auth_throttle th where th.key = ${throttleKey.token(caller.ip)} and th.locked_until > now())`.execute(trx)
     ).rows[0];
   } else if (c.type === 'unsafe-system') {
     // Only a credential made by lib/auth/system-caller.ts counts: a

@@ -91,6 +91,8 @@ export interface SessionsTable {
   revoked_at: NullableTimestamp;
   ip: string | null;
   user_agent: string | null;
+  /** SHA-256 (hex) of the session secret the JWT carries; the secret itself is never stored. */
+  secret_hash: string;
 }
 
 export interface ApiTokensTable {
@@ -102,6 +104,16 @@ export interface ApiTokensTable {
   created_at: Generated<Date>;
   last_used_at: NullableTimestamp;
   revoked_at: NullableTimestamp;
+}
+
+/** Sign-in and API-token failure counters and temporary locks (lib/auth/throttle.ts). */
+export interface AuthThrottleTable {
+  key: string;
+  failures: Generated<number>;
+  last_failure_at: Generated<Date>;
+  locked_until: NullableTimestamp;
+  audited_at: NullableTimestamp;
+  reported: Generated<number>;
 }
 
 export interface AuditEventsTable {
@@ -143,6 +155,7 @@ export interface DB {
   records: RecordsTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
+  auth_throttle: AuthThrottleTable;
   audit_events: AuditEventsTable;
   settings: SettingsTable;
   encryption_keys: EncryptionKeysTable;

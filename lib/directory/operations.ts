@@ -20,6 +20,8 @@ export interface UserDTO {
   department: { id: string; name: string } | null;
   groups: { id: string; name: string }[];
   createdAt: string;
+  /** Sign-in locked until then (lib/auth/throttle.ts); an admin can unlock. */
+  lockedUntil: string | null;
 }
 
 const fieldError = (locale: Locale, field: string, zh: string, en: string) =>
@@ -42,6 +44,7 @@ async function loadUsers(trx: Transaction<DB>, userId?: string): Promise<UserDTO
       'd.name as department_name',
       sql<{ id: string; name: string }[] | string>`coalesce((select json_agg(json_build_object('id', g.id, 'name', g.name) order by g.name)
         from group_members gm join groups g on g.id = gm.group_id where gm.user_id = u.id), '[]'::json)`.as('groups'),
+      sql<Date | null>`(select th.locked_until from auth_throttle th where th.key = 'account:' || u.email and th.locked_until > now())`.as('locked_until'),
     ])
     .orderBy('u.created_at');
   if (userId) q = q.where('u.id', '=', userId);
@@ -55,6 +58,7 @@ async function loadUsers(trx: Transaction<DB>, userId?: string): Promise<UserDTO
     department: r.department_id ? { id: r.department_id, name: r.department_name ?? '' } : null,
     groups: typeof r.groups === 'string' ? JSON.parse(r.groups) : r.groups,
     createdAt: new Date(r.created_at).toISOString(),
+    lockedUntil: r.locked_until ? new Date(r.locked_until).toISOString() : null,
   }));
 }
 

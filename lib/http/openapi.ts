@@ -26,7 +26,9 @@ export const openApiDocument = {
       '(个人 API 令牌) as `Authorization: Bearer fw_…`. A record outside your rights is 404. Errors are application/problem+json; ' +
       'send `Accept-Language: en` for English messages (default 简体中文). A request body is read only after the token is accepted ' +
       '(401 otherwise) and may be at most 1 MB (413); a body that is not JSON is 400, JSON that fails validation is 422 with ' +
-      '`errors` by field. Text may not contain NUL characters or unpaired surrogates (422).',
+      '`errors` by field. Text may not contain NUL characters or unpaired surrogates (422). ' +
+      'After 20 unknown tokens within an hour from one IP, every call from that IP ' +
+      'is 429 `rate_limited` with `Retry-After` (seconds) for 1 minute, doubling up to 15 minutes (see components.responses.RateLimited).',
   },
   servers: [{ url: '/api/v1' }],
   security: [{ bearer: [] }],
@@ -75,6 +77,11 @@ export const openApiDocument = {
   components: {
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Personal API token (fw_…)' } },
     responses: {
+      RateLimited: {
+        description: 'Too many unknown API tokens from this IP: refused until Retry-After, whatever the token (code rate_limited)',
+        headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds until the IP may try again' } },
+        content: { 'application/problem+json': { schema: { type: 'object', properties: { title: { type: 'string' }, status: { type: 'integer', enum: [429] }, code: { type: 'string', enum: ['rate_limited'] } } } } },
+      },
       Problem: {
         description: 'An error (RFC 9457)',
         content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },

@@ -8,6 +8,7 @@ import { AppError, isAppError } from '@/lib/errors';
 import { describeError } from '@/lib/error-log';
 import { clientIp } from '@/lib/auth/client-ip';
 import type { Caller } from '@/lib/auth/principal';
+import { reportRestAuthFailure } from '@/lib/auth/operations';
 import { say, toLocale, type Locale } from '@/lib/i18n';
 import { checkCredential } from './operations';
 
@@ -88,17 +89,44 @@ export async function readJsonBody(request: Request, locale: Locale, limit = MAX
   throw new AppError('invalid_input', say(locale, { zh: '请求体必须是 JSON 对象', en: 'The request body must be a JSON object' }));
 }
 
+/**
+ * A call that failed authentication: audited (at most one event a minute per
+ * IP, with a count) and, for a bad bearer token, counted against the IP; an
+ * IP locked for guessing tokens gets 429 with Retry-After (lib/auth/throttle.ts).
+ */
+async function authenticationFailed(request: Request, caller: Caller, e: AppError): Promise<Response> {
+  const locale = caller.locale;
+  let lock: { retryAfter: number } | null = null;
+  try {
+    const path = new URL(request.url).pathname;
+    ({ lock } = await reportRestAuthFailure({ ...caller, credential: { type: 'anonymous' } }, { badToken: caller.credential.type === 'token', path }));
+  } catch (failure) {
+    console.error('[formwarden] could not record a REST authentication failure', isAppError(failure) ? failure.code : failure);
+  }
+  if (lock) {
+    const minutes = Math.max(1, Math.ceil(lock.retryAfter / 60));
+    const res = problem(429, say(locale, { zh: `无效令牌尝试过多，请 ${minutes} 分钟后再试`, en: `Too many invalid tokens. Try again in ${minutes} min` }), 'rate_limited');
+    res.headers.set('retry-after', String(lock.retryAfter));
+    return res;
+  }
+  const res = problem(e.status, e.message, e.code);
+  res.headers.set('www-authenticate', 'Bearer');
+  return res;
+}
+
 export function restRoute(handler: Handler, options: { status?: number; public?: boolean } = {}) {
   return async (request: Request, context: { params: Promise<Params> }): Promise<Response> => {
     const locale = toLocale(request.headers.get('accept-language'));
+    let caller: Caller | undefined;
     try {
-      const caller = callerOf(request, locale);
+      caller = callerOf(request, locale);
       if (caller.credential.type === 'anonymous' && !options.public) {
         throw new AppError('unauthenticated', say(locale, { zh: '缺少或无效的 API 令牌', en: 'Missing or invalid API token' }));
       }
+      const asked = caller;
       const body = async () => {
         // Credential first: an unknown token is refused before one byte of the body is read.
-        if (caller.credential.type !== 'anonymous') await checkCredential(caller, {});
+        if (asked.credential.type !== 'anonymous') await checkCredential(asked, {});
         return readJsonBody(request, locale);
       };
       const result = await handler({ caller, request, params: (await context.params) ?? {}, body });
@@ -107,6 +135,7 @@ export function restRoute(handler: Handler, options: { status?: number; public?:
         headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
       });
     } catch (e) {
+      if (isAppError(e) && e.code === 'unauthenticated' && caller) return authenticationFailed(request, caller, e);
       if (isAppError(e)) {
         const res = problem(e.status, e.message, e.code, e.details?.fields ? { errors: e.details.fields } : {});
         if (e.code === 'unauthenticated') res.headers.set('www-authenticate', 'Bearer');

@@ -112,3 +112,31 @@ test('English is one click away', async ({ page }) => {
   await expect(page.getByText('Workspace').or(page.getByText('Apps')).first()).toBeVisible();
   await shot(page, '06-english');
 });
+
+// Sign-in hardening (issue 5 item 4): after 5 wrong passwords the form says to wait, in Chinese.
+// (After setup, so the sign-in page is reachable; an e-mail of its own, so no other test is held back.)
+test('the sign-in form names a rate limit after repeated wrong passwords', async ({ page }) => {
+  await page.goto('/sign-in');
+  for (let i = 0; i < 6; i++) {
+    await page.getByLabel('邮箱').fill('guesser-target@example.com');
+    await page.getByLabel('密码').fill(`wrong-${i}`);
+    await Promise.all([page.waitForResponse((r) => r.url().includes('/api/auth/callback/credentials')), page.locator('button[type=submit]').click()]);
+    await expect(page.locator('.ant-alert-error')).toBeVisible();
+  }
+  await expect(page.locator('.ant-alert-error')).toContainText(/尝试次数过多，请 \d+ 分钟后再试/);
+  await shot(page, '07-sign-in-rate-limited');
+});
+
+// Sessions honour server-side revocation (issue 5 item 9): a copy of the session cookie is dead
+// once next-auth's own sign-out ran, although its JWT is still validly signed.
+test('after sign-out, a copied session cookie gets no user from /api/auth/session', async ({ playwright, baseURL }) => {
+  const browser = await playwright.request.newContext({ baseURL });
+  const { csrfToken } = await (await browser.get('/api/auth/csrf')).json();
+  await browser.post('/api/auth/callback/credentials', { form: { csrfToken, email: ADMIN.email, password: ADMIN.password, json: 'true' } });
+  expect((await (await browser.get('/api/auth/session')).json()).user?.email).toBe(ADMIN.email);
+  const stolen = await playwright.request.newContext({ baseURL, storageState: await browser.storageState() });
+  const again = (await (await browser.get('/api/auth/csrf')).json()).csrfToken;
+  await browser.post('/api/auth/signout', { form: { csrfToken: again, json: 'true' } });
+  expect(await (await stolen.get('/api/auth/session')).json()).toEqual({});
+  await Promise.all([browser.dispose(), stolen.dispose()]);
+});
