@@ -5,8 +5,10 @@
 import type { Migration } from 'kysely/migration';
 import * as initial from './2026-11-29-0001-initial';
 import * as encryptionKeys from './2026-11-29-0002-encryption-keys';
+import * as accounts from './2026-12-01-0002-accounts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-29-0001-initial': initial,
   '2026-11-29-0002-encryption-keys': encryptionKeys,
+  '2026-12-01-0002-accounts': accounts,
 };

@@ -35,6 +35,10 @@ export interface Principal {
   via: 'session' | 'token' | 'system';
   sessionId?: string;
   tokenId?: string;
+  /** A read-only API token: only operations marked readOnly (lib/operation.ts). */
+  readOnlyToken?: boolean;
+  /** Someone else chose the password: only the password change is open (lib/operation.ts). */
+  mustChangePassword: boolean;
   ip: string;
 }
 
@@ -51,6 +55,8 @@ interface PrincipalRow {
   locale: string;
   group_ids: string[] | string;
   credential_id: string;
+  must_change_password: boolean;
+  read_only?: boolean;
   prefetched?: unknown;
 }
 
@@ -68,7 +74,7 @@ export async function resolvePrincipal(
   // Data the operation needs next (e.g. a form and the caller's grants on it),
   // fetched in the same statement: no extra round trip. It may refer to `u.id`.
   const extra = options.prefetch ? sql`, ${options.prefetch} as prefetched` : sql``;
-  const groups = sql`coalesce((select json_agg(gm.group_id) from group_members gm where gm.user_id = u.id), '[]'::json) as group_ids,
+  const groups = sql`u.must_change_password, coalesce((select json_agg(gm.group_id) from group_members gm where gm.user_id = u.id), '[]'::json) as group_ids,
     set_config('synchronous_commit', ${options.synchronousCommit}, true) as _sync ${extra}`;
   if (c.type === 'session') {
     if (!UUID.test(c.sessionId)) return null;
@@ -80,12 +86,21 @@ export async function resolvePrincipal(
         where s.id = ${c.sessionId} and s.revoked_at is null and s.expires_at > now() and u.status = 'active'`.execute(trx)
     ).rows[0];
   } else if (c.type === 'token') {
+    const tokenHash = hashToken(c.token);
+    // An expired token is refused like a revoked one. last_used_at is written in
+    // the same statement, at most once a minute (the conditional update skips
+    // fresher rows, and SKIP LOCKED never makes a request wait on another).
     row = (
       await sql<PrincipalRow>`
+        with touched as (
+          update api_tokens set last_used_at = now()
+          where id = (select id from api_tokens where token_hash = ${tokenHash} and revoked_at is null and expires_at > now()
+                        and (last_used_at is null or last_used_at < now() - interval '1 minute') for update skip locked)
+          returning id)
         select u.id, u.email, u.name, u.is_admin, u.department_id, u.locale, ${groups},
-               t.id as credential_id, set_config('app.user_id', u.id::text, true) as _uid
+               t.id as credential_id, t.read_only, set_config('app.user_id', u.id::text, true) as _uid
         from api_tokens t join users u on u.id = t.user_id
-        where t.token_hash = ${hashToken(c.token)} and t.revoked_at is null and u.status = 'active'`.execute(trx)
+        where t.token_hash = ${tokenHash} and t.revoked_at is null and t.expires_at > now() and u.status = 'active'`.execute(trx)
     ).rows[0];
   } else if (c.type === 'unsafe-system') {
     if (!UUID.test(c.userId)) return null;
@@ -109,6 +124,8 @@ export async function resolvePrincipal(
     via: c.type === 'session' ? 'session' : c.type === 'token' ? 'token' : 'system',
     sessionId: c.type === 'session' ? row.credential_id : undefined,
     tokenId: c.type === 'token' ? row.credential_id : undefined,
+    readOnlyToken: c.type === 'token' ? row.read_only === true : undefined,
+    mustChangePassword: row.must_change_password,
     ip: caller.ip,
   };
   const prefetched = typeof row.prefetched === 'string' ? JSON.parse(row.prefetched) : row.prefetched;
