@@ -21,7 +21,7 @@ export const getSetupStatus = defineOperation<Record<string, never>, { needsSetu
 
 export const createFirstAdmin = defineOperation<
   { email: string; name: string; password: string; loadExample: boolean },
-  { userId: string; exampleUsers: { email: string; name: string }[] }
+  { userId: string; exampleUsers: { email: string; name: string; password: string }[] }
 >({
   name: 'setup.createFirstAdmin',
   permission: 'public',
@@ -43,7 +43,8 @@ export const createFirstAdmin = defineOperation<
     if (any) throw new AppError('setup_required', say(ctx.locale, { zh: '系统已初始化', en: 'Setup is already done' }));
     const userId = await insertUser(ctx, { ...input, isAdmin: true });
     const example = input.loadExample
-      ? await unsafeSeedExample(ctx.db, { password: input.password, createdBy: userId })
+      ? // Each example user gets its own random password, shown once in this answer; never the admin's.
+        await unsafeSeedExample(ctx.db, { createdBy: userId })
       : undefined;
     ctx.audit({
       action: 'setup.createFirstAdmin',
