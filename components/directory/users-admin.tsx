@@ -26,10 +26,11 @@ import { useDialog } from '../use-dialog';
 import { avatarColor } from '../avatar-color';
 import { useRunAction, type Action } from '../action-result';
 import { confirmRule, MIN_PASSWORD_LENGTH, passwordRules } from '../auth/password-rules';
-import { EditOutlined, KeyOutlined, ReloadOutlined, StopOutlined, UserAddOutlined } from '../icons';
+import { ApiOutlined, EditOutlined, KeyOutlined, ReloadOutlined, StopOutlined, UserAddOutlined } from '../icons';
 import { departmentTreeData, flattenDepartments, type DepartmentNode, type DirectoryUser } from './types';
+import { UserTokensDrawer, type UserTokensActions } from './user-tokens-drawer';
 
-export interface UsersAdminActions {
+export interface UsersAdminActions extends UserTokensActions {
   createUser: Action<{ email: string; name: string; password: string; isAdmin?: boolean; departmentId?: string | null; groupIds?: string[] }>;
   updateUser: Action<{ userId: string; name?: string; isAdmin?: boolean; departmentId?: string | null; groupIds?: string[] }>;
   setUserStatus: Action<{ userId: string; status: 'active' | 'disabled' }>;
@@ -64,6 +65,7 @@ export function UsersAdmin({
   const t = useTranslations('directory.users');
   const tc = useTranslations('common');
   const tp = useTranslations('auth.password');
+  const tt = useTranslations('tokens');
   const format = useFormatter();
   const run = useRunAction();
 
@@ -74,6 +76,7 @@ export function UsersAdmin({
   const resetting = resettingDialog.data;
   const [saving, setSaving] = useState(false);
   const [busyId, setBusyId] = useState<string | null>(null);
+  const [tokensOf, setTokensOf] = useState<DirectoryUser | null>(null);
   const [userForm] = Form.useForm<UserFormValues>();
   const [passwordForm] = Form.useForm<{ password: string; confirm: string }>();
 
@@ -253,6 +256,9 @@ export function UsersAdmin({
             >
               {t('resetPassword')}
             </Button>
+            <Button type="link" size="small" icon={<ApiOutlined />} onClick={() => setTokensOf(u)} data-testid="user-tokens">
+              {tt('admin.open')}
+            </Button>
             {u.status === 'active' ? (
               <Tooltip title={self ? t('cannotDisableSelf') : undefined}>
                 <Popconfirm
@@ -425,6 +431,7 @@ export function UsersAdmin({
           </Form.Item>
         </Form>
       </Modal>
+      <UserTokensDrawer user={tokensOf} actions={actions} onClose={() => setTokensOf(null)} />
     </>
   );
 }

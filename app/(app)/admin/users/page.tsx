@@ -4,7 +4,7 @@ import { callForPage } from '@/lib/next/page';
 import { getMe } from '@/lib/auth/operations';
 import { listDepartments, listGroups, listUsers } from '@/lib/directory/operations';
 import { UsersAdmin } from '@/components/directory/users-admin';
-import { createUserAction, resetPasswordAction, setUserStatusAction, updateUserAction } from './actions';
+import { createUserAction, listUserTokensAction, resetPasswordAction, revokeUserTokenAction, setUserStatusAction, updateUserAction } from './actions';
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations('directory.users');
@@ -26,6 +26,8 @@ export default async function UsersPage() {
         updateUser: updateUserAction,
         setUserStatus: setUserStatusAction,
         resetPassword: resetPasswordAction,
+        listUserTokens: listUserTokensAction,
+        revokeUserToken: revokeUserTokenAction,
       }}
     />
   );
