@@ -66,6 +66,7 @@ export function UsersAdmin({
   const tc = useTranslations('common');
   const tp = useTranslations('auth.password');
   const tt = useTranslations('tokens');
+  const ta = useTranslations('account');
   const format = useFormatter();
   const run = useRunAction();
 
@@ -222,8 +223,12 @@ export function UsersAdmin({
         { text: t('statusDisabled'), value: 'disabled' },
       ],
       onFilter: (value, u) => u.status === value,
-      render: (_, u) =>
-        u.status === 'active' ? <Badge status="success" text={t('statusActive')} /> : <Badge status="default" text={t('statusDisabled')} />,
+      render: (_, u) => (
+        <>
+          {u.status === 'active' ? <Badge status="success" text={t('statusActive')} /> : <Badge status="default" text={t('statusDisabled')} />}
+          {u.mustChangePassword && <Tag style={{ marginInlineStart: 8 }}>{ta('password.pending')}</Tag>}
+        </>
+      ),
     },
     {
       title: t('columns.createdAt'),

@@ -17,6 +17,8 @@ export interface UserDTO {
   name: string;
   isAdmin: boolean;
   status: 'active' | 'disabled';
+  /** Has not yet replaced a password someone else chose (new account, reset, example). */
+  mustChangePassword: boolean;
   department: { id: string; name: string } | null;
   groups: { id: string; name: string }[];
   createdAt: string;
@@ -37,6 +39,7 @@ async function loadUsers(trx: Transaction<DB>, userId?: string): Promise<UserDTO
       'u.name',
       'u.is_admin',
       'u.status',
+      'u.must_change_password',
       'u.created_at',
       'd.id as department_id',
       'd.name as department_name',
@@ -52,6 +55,7 @@ async function loadUsers(trx: Transaction<DB>, userId?: string): Promise<UserDTO
     name: r.name,
     isAdmin: r.is_admin,
     status: r.status,
+    mustChangePassword: r.must_change_password,
     department: r.department_id ? { id: r.department_id, name: r.department_name ?? '' } : null,
     groups: typeof r.groups === 'string' ? JSON.parse(r.groups) : r.groups,
     createdAt: new Date(r.created_at).toISOString(),

@@ -8,7 +8,7 @@ import { useWorld, type World } from '../helpers/world';
 import type { TestDatabase } from '../helpers/db';
 import { codeOf, failure } from '../helpers/outcome';
 import { changePassword, createApiToken, getMe, listApiTokens, listUserApiTokens, revokeUserApiToken, signIn } from '@/lib/auth/operations';
-import { createUser, resetPassword, setUserStatus } from '@/lib/directory/operations';
+import { createUser, listUsers, resetPassword, setUserStatus } from '@/lib/directory/operations';
 import { createRecord, listRecords } from '@/lib/records/operations';
 import type { Caller } from '@/lib/auth/principal';
 
@@ -115,8 +115,11 @@ describe('passwords', () => {
     expect((await getMe(session(s.sessionId), {})).mustChangePassword).toBe(true);
     expect(await codeOf(listRecords(session(s.sessionId), { formId: w.formId }))).toBe('password_change_required');
     expect(await codeOf(createApiToken(session(s.sessionId), { name: 'sneak' }))).toBe('password_change_required');
+    const pending = async () => (await listUsers(w.caller('admin'), {})).find((u) => u.id === w.users.lead1)!.mustChangePassword;
+    expect(await pending()).toBe(true); // the admin sees who has not chosen a password yet
     await changePassword(session(s.sessionId), { currentPassword: 'Admin2Chose', newPassword: 'MyOwn2Choice' });
     expect((await getMe(session(s.sessionId), {})).mustChangePassword).toBe(false);
+    expect(await pending()).toBe(false);
     expect(await codeOf(listRecords(session(s.sessionId), { formId: w.formId }))).toBe('ok');
   });
 
