@@ -65,7 +65,7 @@ export async function unsafeCreateToken(email: string, name: string): Promise<st
   return (await createApiToken(caller, { name, userId: user.id })).token;
 }
 
-export async function unsafeSeedExampleFromCli(password: string, records: number): Promise<SeedSummary> {
+export async function unsafeSeedExampleFromCli(password: string | undefined, records: number): Promise<SeedSummary> {
   if (!Number.isInteger(records) || records < 0 || records > 1_000_000) throw new AppError('invalid_input', '--records must be a whole number from 0 to 1000000');
   return loadExample(system(), { password, records });
 }

@@ -78,14 +78,17 @@ const seed = program.command('seed').description('Load example data');
 seed
   .command('example')
   .description('Load the 客户管理 example: departments, groups with grants, users and generated customers')
-  .option('--password <password>', 'password of the example users', 'Formwarden2026')
+  .option('--password <password>', 'one password for all example users (default: a random one each, printed once)')
   .option('--records <n>', 'number of generated customers', '300')
-  .action(async (opts: { password: string; records: string }) => {
+  .action(async (opts: { password?: string; records: string }) => {
     await withDatabase(async () => {
       const summary = await unsafeSeedExampleFromCli(opts.password, Number(opts.records));
       console.log(`Loaded 客户管理: ${summary.departments} departments, ${summary.groups} groups, ${summary.records} customers.`);
-      console.log(`Users (password: ${opts.password}):`);
-      for (const u of summary.users) console.log(`  ${u.email}  ${u.name}`);
+      // Printed once: only hashes are stored. Each user must change it at first sign-in.
+      if (opts.password) console.log('Users (the password you gave; each must change it at first sign-in):');
+      else console.log('Users and their initial passwords (shown only now; each must change it at first sign-in):');
+      const width = Math.max(...summary.users.map((u) => u.email.length));
+      for (const u of summary.users) console.log(`  ${u.email.padEnd(width)}  ${opts.password ? '' : `${u.password}  `}${u.name}`);
     });
   });
 

@@ -6,6 +6,7 @@
  */
 export {
   ApartmentOutlined,
+  ApiOutlined,
   AppstoreOutlined,
   CheckCircleFilled,
   CopyOutlined,

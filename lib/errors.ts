@@ -17,6 +17,8 @@ export type ErrorCode =
   | 'locked'
   | 'rate_limited'
   | 'setup_required'
+  /** Someone else chose this user's password: only the password change is open until they choose their own. */
+  | 'password_change_required'
   | 'internal';
 
 export const httpStatusOf: Record<ErrorCode, number> = {
@@ -30,6 +32,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   locked: 423,
   rate_limited: 429,
   setup_required: 409,
+  password_change_required: 403,
   internal: 500,
 };
 

@@ -56,6 +56,8 @@ interface SpecBase<I, O> {
    * Failures are still audited when the caller is known.
    */
   audit?: false;
+  /** Open to a user who must first change a password someone else chose (the change itself, sign-out). */
+  beforePasswordChange?: true;
   /**
    * SQL for data the run needs first (e.g. the form and the caller's grants),
    * selected in the principal's statement to save a round trip. The input is
@@ -145,6 +147,15 @@ export function defineOperation<I, O>(spec: OperationSpec<I, O>): Operation<I, O
         }
         if (spec.permission === 'admin' && !principal?.isAdmin) {
           throw new AppError('forbidden', say(locale, { zh: '需要管理员权限', en: 'Administrator rights required' }));
+        }
+        // A leaked read-only token must not change anything: it may call only reads.
+        if (principal?.readOnlyToken && !spec.readOnly) {
+          throw new AppError('forbidden', say(locale, { zh: '只读令牌不能修改数据', en: 'A read-only token cannot change anything' }));
+        }
+        // A password someone else chose (admin reset, example account) opens nothing but its own
+        // replacement, whether through a session or a token; the system caller is not a person.
+        if (principal?.mustChangePassword && principal.via !== 'system' && !spec.beforePasswordChange) {
+          throw new AppError('password_change_required', say(locale, { zh: '请先修改密码', en: 'Please change your password first' }));
         }
         validate ??= ajv.compile(spec.input);
         const badText = badTextPath(input);

@@ -24,6 +24,8 @@ import records_zh from './zh-CN/records.json';
 import records_en from './en/records.json';
 import grants_zh from './zh-CN/grants.json';
 import grants_en from './en/grants.json';
+import account_zh from './zh-CN/account.json';
+import account_en from './en/account.json';
 
 /** namespace -> [简体中文, English] */
 export const namespaces = {
@@ -35,6 +37,7 @@ export const namespaces = {
   builder: [builder_zh, builder_en],
   records: [records_zh, records_en],
   grants: [grants_zh, grants_en],
+  account: [account_zh, account_en],
 } as const;
 
 type Namespaces = typeof namespaces;

@@ -6,11 +6,13 @@ import type { Migration } from 'kysely/migration';
 import * as initial from './2026-11-29-0001-initial';
 import * as encryptionKeys from './2026-11-29-0002-encryption-keys';
 import * as signInHardening from './2026-12-01-0001-sign-in-hardening';
+import * as accounts from './2026-12-01-0002-accounts';
 import * as recordIndexes from './2026-12-01-0003-record-indexes';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-29-0001-initial': initial,
   '2026-11-29-0002-encryption-keys': encryptionKeys,
   '2026-12-01-0001-sign-in-hardening': signInHardening,
+  '2026-12-01-0002-accounts': accounts,
   '2026-12-01-0003-record-indexes': recordIndexes,
 };

@@ -19,17 +19,19 @@ interface Values {
 export type CreateFirstAdminInput = { email: string; name: string; password: string; loadExample: boolean };
 
 /** First run: creates the first administrator (optionally with the 客户管理 example), then signs them in. */
-export type CreateFirstAdminOutput = { userId: string; exampleUsers?: { email: string; name: string }[] };
+export type ExampleAccount = { email: string; name: string; password: string };
+export type CreateFirstAdminOutput = { userId: string; exampleUsers?: ExampleAccount[] };
 
 export function SetupForm({ createFirstAdmin }: { createFirstAdmin: Action<CreateFirstAdminInput, CreateFirstAdminOutput> }) {
   const t = useTranslations('auth.setup');
+  const ta = useTranslations('account.setup');
   const tp = useTranslations('auth.password');
   const router = useRouter();
   const run = useRunAction();
   const [form] = Form.useForm<Values>();
   const [submitting, setSubmitting] = useState(false);
   const [signInFailed, setSignInFailed] = useState(false);
-  const [exampleUsers, setExampleUsers] = useState<{ email: string; name: string }[] | null>(null);
+  const [exampleUsers, setExampleUsers] = useState<ExampleAccount[] | null>(null);
 
   const onFinish = async (values: Values) => {
     setSubmitting(true);
@@ -46,7 +48,8 @@ export function SetupForm({ createFirstAdmin }: { createFirstAdmin: Action<Creat
         setSignInFailed(true);
         return;
       }
-      // With the example loaded, first show who else can sign in (same password) to try the permissions.
+      // With the example loaded, first show the example accounts and their own initial
+      // passwords: shown only here, once (the server keeps only hashes).
       if (result.data.exampleUsers?.length) setExampleUsers(result.data.exampleUsers);
       else enter();
     } finally {
@@ -64,7 +67,7 @@ export function SetupForm({ createFirstAdmin }: { createFirstAdmin: Action<Creat
       <Result
         status="success"
         title={t('doneTitle')}
-        subTitle={t('doneExample')}
+        subTitle={ta('doneExample')}
         style={{ padding: '0 0 8px' }}
         extra={
           <Button type="primary" size="large" onClick={enter} data-testid="enter-app">
@@ -78,10 +81,13 @@ export function SetupForm({ createFirstAdmin }: { createFirstAdmin: Action<Creat
           </Typography.Text>
           <ul className="fw-accounts__list">
             {exampleUsers.map((u) => (
-              <li key={u.email} className="fw-accounts__item">
+              <li key={u.email} className="fw-accounts__item" data-testid="example-account">
                 <span>{u.name}</span>
-                <Typography.Text copyable type="secondary">
+                <Typography.Text copyable type="secondary" data-testid="example-email">
                   {u.email}
+                </Typography.Text>
+                <Typography.Text code copyable aria-label={ta('initialPassword')} data-testid="example-password">
+                  {u.password}
                 </Typography.Text>
               </li>
             ))}
@@ -147,7 +153,7 @@ export function SetupForm({ createFirstAdmin }: { createFirstAdmin: Action<Creat
             <Input.Password prefix={<LockOutlined style={{ color: '#9aa3b5' }} />} autoComplete="new-password" />
           </Form.Item>
         </div>
-        <Form.Item name="loadExample" valuePropName="checked" extra={t('loadExampleHelp')}>
+        <Form.Item name="loadExample" valuePropName="checked" extra={ta('loadExampleHelp')}>
           <Checkbox>{t('loadExample')}</Checkbox>
         </Form.Item>
         <Form.Item style={{ marginBottom: 0, marginTop: 8 }}>

@@ -26,10 +26,11 @@ import { useDialog } from '../use-dialog';
 import { avatarColor } from '../avatar-color';
 import { useRunAction, type Action } from '../action-result';
 import { confirmRule, MIN_PASSWORD_LENGTH, passwordRules } from '../auth/password-rules';
-import { EditOutlined, KeyOutlined, ReloadOutlined, StopOutlined, UserAddOutlined } from '../icons';
+import { ApiOutlined, EditOutlined, KeyOutlined, ReloadOutlined, StopOutlined, UserAddOutlined } from '../icons';
 import { departmentTreeData, flattenDepartments, type DepartmentNode, type DirectoryUser } from './types';
+import { UserTokensDrawer, type UserTokensActions } from './user-tokens-drawer';
 
-export interface UsersAdminActions {
+export interface UsersAdminActions extends UserTokensActions {
   createUser: Action<{ email: string; name: string; password: string; isAdmin?: boolean; departmentId?: string | null; groupIds?: string[] }>;
   updateUser: Action<{ userId: string; name?: string; isAdmin?: boolean; departmentId?: string | null; groupIds?: string[] }>;
   setUserStatus: Action<{ userId: string; status: 'active' | 'disabled' }>;
@@ -65,6 +66,8 @@ export function UsersAdmin({
   const t = useTranslations('directory.users');
   const tc = useTranslations('common');
   const tp = useTranslations('auth.password');
+  const tt = useTranslations('tokens');
+  const ta = useTranslations('account');
   const format = useFormatter();
   const run = useRunAction();
 
@@ -75,6 +78,7 @@ export function UsersAdmin({
   const resetting = resettingDialog.data;
   const [saving, setSaving] = useState(false);
   const [busyId, setBusyId] = useState<string | null>(null);
+  const [tokensOf, setTokensOf] = useState<DirectoryUser | null>(null);
   const [userForm] = Form.useForm<UserFormValues>();
   const [passwordForm] = Form.useForm<{ password: string; confirm: string }>();
 
@@ -235,6 +239,7 @@ export function UsersAdmin({
               <Tag color="orange">{t('statusLocked')}</Tag>
             </Tooltip>
           )}
+          {u.mustChangePassword && <Tag>{ta('password.pending')}</Tag>}
         </Space>
       ),
     },
@@ -274,6 +279,9 @@ export function UsersAdmin({
                 {t('unlock')}
               </Button>
             )}
+            <Button type="link" size="small" icon={<ApiOutlined />} onClick={() => setTokensOf(u)} data-testid="user-tokens">
+              {tt('admin.open')}
+            </Button>
             {u.status === 'active' ? (
               <Tooltip title={self ? t('cannotDisableSelf') : undefined}>
                 <Popconfirm
@@ -446,6 +454,7 @@ export function UsersAdmin({
           </Form.Item>
         </Form>
       </Modal>
+      <UserTokensDrawer user={tokensOf} actions={actions} onClose={() => setTokensOf(null)} />
     </>
   );
 }

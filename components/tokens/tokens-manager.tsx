@@ -1,6 +1,6 @@
 'use client';
 import { useState } from 'react';
-import { Alert, Badge, Button, Card, Form, Input, Modal, Popconfirm, Table, Typography, type TableColumnsType } from 'antd';
+import { Alert, Badge, Button, Card, Checkbox, Form, Input, Modal, Popconfirm, Radio, Table, Tag, Typography, type TableColumnsType } from 'antd';
 import { useFormatter, useTranslations } from 'next-intl';
 import { PageHeader } from '../page-header';
 import { useRunAction, type Action } from '../action-result';
@@ -9,9 +9,27 @@ import { KeyOutlined, PlusOutlined, StopOutlined } from '../icons';
 export type { ApiTokenDTO as ApiToken } from '@/lib/auth/operations';
 import type { ApiTokenDTO as ApiToken } from '@/lib/auth/operations';
 
+/** The lifetimes the server accepts (lib/auth/operations.ts TOKEN_LIFETIMES_DAYS); no "never". */
+const LIFETIMES = [30, 90, 365] as const;
+type Lifetime = (typeof LIFETIMES)[number];
+
+interface CreateValues {
+  name: string;
+  expiresInDays: Lifetime;
+  readOnly: boolean;
+}
+
 export interface TokensActions {
-  createToken: Action<{ name: string }, { id: string; token: string; prefix: string }>;
+  createToken: Action<{ name: string; expiresInDays?: Lifetime; readOnly?: boolean }, { id: string; token: string; prefix: string; expiresAt: string }>;
   revokeToken: Action<{ tokenId: string }>;
+}
+
+/** Status of a token as a badge: revoked, expired or active until its expiry. */
+export function TokenStatus({ token, dateTime }: { token: ApiToken; dateTime: (iso: string) => string }) {
+  const t = useTranslations('tokens');
+  if (token.revokedAt) return <Badge status="default" text={t('revokedAt', { date: dateTime(token.revokedAt) })} />;
+  if (token.expired) return <Badge status="warning" text={t('expiredAt', { date: dateTime(token.expiresAt) })} />;
+  return <Badge status="success" text={t('activeUntil', { date: dateTime(token.expiresAt) })} />;
 }
 
 /**
@@ -26,12 +44,12 @@ export function TokensManager({ tokens, actions }: { tokens: ApiToken[]; actions
   const [creating, setCreating] = useState(false);
   const [saving, setSaving] = useState(false);
   const [created, setCreated] = useState<{ name: string; token: string } | null>(null);
-  const [form] = Form.useForm<{ name: string }>();
+  const [form] = Form.useForm<CreateValues>();
 
   const dateTime = (iso: string) => format.dateTime(new Date(iso), { dateStyle: 'medium', timeStyle: 'short' });
 
   const create = async () => {
-    let values: { name: string };
+    let values: CreateValues;
     try {
       values = await form.validateFields();
     } catch {
@@ -39,7 +57,7 @@ export function TokensManager({ tokens, actions }: { tokens: ApiToken[]; actions
     }
     setSaving(true);
     const name = values.name.trim();
-    const result = await run(() => actions.createToken({ name }), { form });
+    const result = await run(() => actions.createToken({ name, expiresInDays: values.expiresInDays, readOnly: values.readOnly }), { form });
     setSaving(false);
     if (!result.ok) return;
     setCreating(false);
@@ -54,6 +72,11 @@ export function TokensManager({ tokens, actions }: { tokens: ApiToken[]; actions
         <span style={{ fontWeight: 500, color: tok.revokedAt ? '#8a93a6' : undefined }}>
           <KeyOutlined style={{ color: tok.revokedAt ? '#c3c8d4' : '#1f5eff', marginInlineEnd: 8 }} />
           {tok.name}
+          {tok.readOnly && (
+            <Tag style={{ marginInlineStart: 8 }} data-testid="token-read-only">
+              {t('readOnly')}
+            </Tag>
+          )}
         </span>
       ),
     },
@@ -71,12 +94,7 @@ export function TokensManager({ tokens, actions }: { tokens: ApiToken[]; actions
     {
       title: t('columns.status'),
       key: 'status',
-      render: (_, tok) =>
-        tok.revokedAt ? (
-          <Badge status="default" text={t('revokedAt', { date: dateTime(tok.revokedAt) })} />
-        ) : (
-          <Badge status="success" text={t('active')} />
-        ),
+      render: (_, tok) => <TokenStatus token={tok} dateTime={dateTime} />,
     },
     {
       title: tc('table.actions'),
@@ -152,15 +170,30 @@ export function TokensManager({ tokens, actions }: { tokens: ApiToken[]; actions
         onCancel={() => setCreating(false)}
         destroyOnHidden
       >
-        <Form form={form} layout="vertical" preserve={false} style={{ marginTop: 16 }} onFinish={create}>
+        <Form<CreateValues>
+          form={form}
+          layout="vertical"
+          preserve={false}
+          style={{ marginTop: 16 }}
+          onFinish={create}
+          initialValues={{ expiresInDays: 90, readOnly: false }}
+        >
           <Form.Item
             name="name"
             label={t('fields.name')}
             extra={t('fields.nameHelp')}
             rules={[{ required: true, whitespace: true, message: t('fields.nameRequired') }, { max: 100 }]}
-            style={{ marginBottom: 0 }}
           >
             <Input placeholder={t('fields.namePlaceholder')} autoComplete="off" autoFocus />
+          </Form.Item>
+          <Form.Item name="expiresInDays" label={t('fields.expiresIn')} extra={t('fields.expiresInHelp')}>
+            <Radio.Group
+              optionType="button"
+              options={LIFETIMES.map((days) => ({ value: days, label: t('fields.days', { days }) }))}
+            />
+          </Form.Item>
+          <Form.Item name="readOnly" valuePropName="checked" extra={t('fields.readOnlyHelp')} style={{ marginBottom: 0 }}>
+            <Checkbox>{t('fields.readOnly')}</Checkbox>
           </Form.Item>
         </Form>
       </Modal>

@@ -33,6 +33,10 @@ export interface Principal {
   systemLabel?: string;
   sessionId?: string;
   tokenId?: string;
+  /** A read-only API token: only operations marked readOnly (lib/operation.ts). */
+  readOnlyToken?: boolean;
+  /** Someone else chose the password: only the password change is open (lib/operation.ts). */
+  mustChangePassword: boolean;
   ip: string;
 }
 
@@ -52,6 +56,8 @@ interface PrincipalRow {
   locale: string;
   group_ids: string[] | string;
   credential_id: string;
+  must_change_password: boolean;
+  read_only?: boolean;
   prefetched?: unknown;
 }
 
@@ -69,7 +75,7 @@ export async function resolvePrincipal(
   // Data the operation needs next (e.g. a form and the caller's grants on it),
   // fetched in the same statement: no extra round trip. It may refer to `u.id`.
   const extra = options.prefetch ? sql`, ${options.prefetch} as prefetched` : sql``;
-  const groups = sql`coalesce((select json_agg(gm.group_id) from group_members gm where gm.user_id = u.id), '[]'::json) as group_ids,
+  const groups = sql`u.must_change_password, coalesce((select json_agg(gm.group_id) from group_members gm where gm.user_id = u.id), '[]'::json) as group_ids,
     set_config('synchronous_commit', ${options.synchronousCommit}, true) as _sync ${extra}`;
   if (c.type === 'session') {
     // The JWT carries the session secret; only its SHA-256 is stored, so a
@@ -83,12 +89,21 @@ export async function resolvePrincipal(
         where s.secret_hash = ${hashToken(c.sessionId)} and s.revoked_at is null and s.expires_at > now() and u.status = 'active'`.execute(trx)
     ).rows[0];
   } else if (c.type === 'token') {
+    const tokenHash = hashToken(c.token);
+    // An expired token is refused like a revoked one. last_used_at is written in
+    // the same statement, at most once a minute (the conditional update skips
+    // fresher rows, and SKIP LOCKED never makes a request wait on another).
     row = (
       await sql<PrincipalRow>`
+        with touched as (
+          update api_tokens set last_used_at = now()
+          where id = (select id from api_tokens where token_hash = ${tokenHash} and revoked_at is null and expires_at > now()
+                        and (last_used_at is null or last_used_at < now() - interval '1 minute') for update skip locked)
+          returning id)
         select u.id, u.email, u.name, u.is_admin, u.department_id, u.locale, ${groups},
-               t.id as credential_id, set_config('app.user_id', u.id::text, true) as _uid
+               t.id as credential_id, t.read_only, set_config('app.user_id', u.id::text, true) as _uid
         from api_tokens t join users u on u.id = t.user_id
-        where t.token_hash = ${hashToken(c.token)} and t.revoked_at is null and u.status = 'active'
+        where t.token_hash = ${tokenHash} and t.revoked_at is null and t.expires_at > now() and u.status = 'active'
           -- An IP locked for guessing tokens (lib/auth/throttle.ts) is refused even with a valid one.
           and not exists (select 1 from auth_throttle th where th.key = ${throttleKey.token(caller.ip)} and th.locked_until > now())`.execute(trx)
     ).rows[0];
@@ -102,7 +117,7 @@ export async function resolvePrincipal(
       const r = (
         await sql<{ prefetched?: unknown }>`
           select set_config('app.user_id', ${SYSTEM_USER_ID}, true) as _uid, ${groups}
-          from (select ${SYSTEM_USER_ID}::uuid as id) u`.execute(trx)
+          from (select ${SYSTEM_USER_ID}::uuid as id, false as must_change_password) u`.execute(trx)
       ).rows[0];
       const principal: Principal = {
         userId: SYSTEM_USER_ID,
@@ -114,6 +129,8 @@ export async function resolvePrincipal(
         locale: caller.locale,
         via: 'system',
         systemLabel: c.label,
+        // The system is no person: it never has a password to change.
+        mustChangePassword: false,
         ip: caller.ip,
       };
       return { principal, prefetched: typeof r?.prefetched === 'string' ? JSON.parse(r.prefetched) : r?.prefetched };
@@ -139,6 +156,8 @@ export async function resolvePrincipal(
     via: c.type === 'session' ? 'session' : c.type === 'token' ? 'token' : 'system',
     sessionId: c.type === 'session' ? row.credential_id : undefined,
     tokenId: c.type === 'token' ? row.credential_id : undefined,
+    readOnlyToken: c.type === 'token' ? row.read_only === true : undefined,
+    mustChangePassword: row.must_change_password,
     ip: caller.ip,
   };
   const prefetched = typeof row.prefetched === 'string' ? JSON.parse(row.prefetched) : row.prefetched;

@@ -22,6 +22,8 @@ export interface UsersTable {
   status: Generated<'active' | 'disabled'>;
   department_id: string | null;
   locale: Generated<string>;
+  /** Someone else chose the password (admin reset, new account, example): change it at next sign-in. */
+  must_change_password: Generated<boolean>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -104,6 +106,10 @@ export interface ApiTokensTable {
   created_at: Generated<Date>;
   last_used_at: NullableTimestamp;
   revoked_at: NullableTimestamp;
+  /** Defaults to 90 days after creation; every token expires. */
+  expires_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  /** May call only operations marked readOnly. */
+  read_only: Generated<boolean>;
 }
 
 /** Sign-in and API-token failure counters and temporary locks (lib/auth/throttle.ts). */

@@ -17,6 +17,8 @@ export interface UserDTO {
   name: string;
   isAdmin: boolean;
   status: 'active' | 'disabled';
+  /** Has not yet replaced a password someone else chose (new account, reset, example). */
+  mustChangePassword: boolean;
   department: { id: string; name: string } | null;
   groups: { id: string; name: string }[];
   createdAt: string;
@@ -39,6 +41,7 @@ async function loadUsers(trx: Transaction<DB>, userId?: string): Promise<UserDTO
       'u.name',
       'u.is_admin',
       'u.status',
+      'u.must_change_password',
       'u.created_at',
       'd.id as department_id',
       'd.name as department_name',
@@ -55,6 +58,7 @@ async function loadUsers(trx: Transaction<DB>, userId?: string): Promise<UserDTO
     name: r.name,
     isAdmin: r.is_admin,
     status: r.status,
+    mustChangePassword: r.must_change_password,
     department: r.department_id ? { id: r.department_id, name: r.department_name ?? '' } : null,
     groups: typeof r.groups === 'string' ? JSON.parse(r.groups) : r.groups,
     createdAt: new Date(r.created_at).toISOString(),
@@ -81,7 +85,7 @@ async function setMemberships(ctx: OperationContext, userId: string, groupIds: s
 /** Creates a user; shared by the admin page, setup and the CLI. */
 export async function insertUser(
   ctx: Pick<OperationContext, 'db' | 'locale'>,
-  input: { email: string; name: string; password: string; isAdmin?: boolean; departmentId?: string | null },
+  input: { email: string; name: string; password: string; isAdmin?: boolean; departmentId?: string | null; mustChangePassword?: boolean },
 ): Promise<string> {
   const email = input.email.trim().toLowerCase();
   const problem = passwordProblem(input.password, ctx.locale);
@@ -96,6 +100,7 @@ export async function insertUser(
       password_hash: await hashPassword(input.password),
       is_admin: input.isAdmin ?? false,
       department_id: input.departmentId ?? null,
+      must_change_password: input.mustChangePassword ?? false,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -135,7 +140,8 @@ export const createUser = defineOperation<
   },
   async run(ctx, input) {
     await checkDepartment(ctx, input.departmentId);
-    const id = await insertUser(ctx, input);
+    // The admin chose this password, so the new user replaces it at first sign-in.
+    const id = await insertUser(ctx, { ...input, mustChangePassword: true });
     await setMemberships(ctx, id, input.groupIds ?? []);
     ctx.audit({ action: 'directory.createUser', resourceType: 'user', resourceId: id, details: { isAdmin: input.isAdmin ?? false, groupIds: input.groupIds ?? [] } });
     return (await loadUsers(ctx.db, id))[0];
@@ -195,6 +201,22 @@ async function endSessions(ctx: OperationContext, userId: string) {
   await ctx.db.updateTable('sessions').set({ revoked_at: sql`now()` }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
 }
 
+/**
+ * Tokens follow their user: revoked (not merely suspended) on disable and on a
+ * password reset, so re-enabling an account or a new password never revives a
+ * token that may sit in a script the person took with them.
+ */
+async function revokeTokens(ctx: OperationContext, userId: string): Promise<number> {
+  const rows = await ctx.db
+    .updateTable('api_tokens')
+    .set({ revoked_at: sql`now()` })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .returning('id')
+    .execute();
+  return rows.length;
+}
+
 export const setUserStatus = defineOperation<{ userId: string; status: 'active' | 'disabled' }, UserDTO>({
   name: 'directory.setUserStatus',
   permission: 'admin',
@@ -210,10 +232,13 @@ export const setUserStatus = defineOperation<{ userId: string; status: 'active' 
       throw fieldError(ctx.locale, 'status', '不能停用自己的账号', 'You cannot disable your own account');
     }
     await ctx.db.updateTable('users').set({ status: input.status, updated_at: sql`now()` }).where('id', '=', input.userId).execute();
-    // Disabling ends every session at once; API tokens stop working because
-    // principal resolution only accepts active users.
-    if (input.status === 'disabled') await endSessions(ctx, input.userId);
-    ctx.audit({ action: 'directory.setUserStatus', resourceType: 'user', resourceId: input.userId, details: { status: input.status } });
+    // Disabling ends every session and revokes every token at once.
+    let tokensRevoked = 0;
+    if (input.status === 'disabled') {
+      await endSessions(ctx, input.userId);
+      tokensRevoked = await revokeTokens(ctx, input.userId);
+    }
+    ctx.audit({ action: 'directory.setUserStatus', resourceType: 'user', resourceId: input.userId, details: { status: input.status, tokensRevoked } });
     return (await loadUsers(ctx.db, input.userId))[0];
   },
 });
@@ -233,11 +258,13 @@ export const resetPassword = defineOperation<{ userId: string; password: string 
     if (problem) throw new AppError('invalid_input', problem, { fields: { password: problem } });
     await ctx.db
       .updateTable('users')
-      .set({ password_hash: await hashPassword(input.password), updated_at: sql`now()` })
+      // The admin knows this password: the user must choose their own at next sign-in.
+      .set({ password_hash: await hashPassword(input.password), must_change_password: true, updated_at: sql`now()` })
       .where('id', '=', input.userId)
       .execute();
     await endSessions(ctx, input.userId);
-    ctx.audit({ action: 'directory.resetPassword', resourceType: 'user', resourceId: input.userId });
+    const tokensRevoked = await revokeTokens(ctx, input.userId);
+    ctx.audit({ action: 'directory.resetPassword', resourceType: 'user', resourceId: input.userId, details: { tokensRevoked } });
     return { ok: true };
   },
 });

@@ -14,6 +14,8 @@ import { randomUUID } from 'node:crypto';
 import { fieldCrypto } from '@/lib/crypto/keyring';
 import { sealValues } from '@/lib/records/protect';
 import { fieldsOf, type FormDefinition } from '@/lib/forms/definition';
+import { randomReadablePassword } from '@/lib/auth/random-password';
+import { EXAMPLE_SETTING, type ExampleMarker } from './marker';
 
 interface DepartmentSpec {
   name: string;
@@ -24,17 +26,26 @@ export interface SeedSummary {
   formId: string;
   departments: number;
   groups: number;
-  users: { email: string; name: string }[];
+  /** Each user's initial password, to show once; every one must be changed at first sign-in. */
+  users: { email: string; name: string; password: string }[];
   records: number;
 }
 
 export async function unsafeSeedExample(
   trx: Transaction<DB>,
-  options: { password: string; recordCount?: number; seed?: number; createdBy?: string | null },
+  /**
+   * `password`: one password for every example user (the CLI's `--password`);
+   * without it each user gets its own random one. Never the admin's: whoever
+   * knows one example password must not learn the admin's.
+   */
+  options: { password?: string; recordCount?: number; seed?: number; createdBy?: string | null },
 ): Promise<SeedSummary> {
   const existing = await trx.selectFrom('groups').select('name').where('name', 'in', template.groups.map((g) => g.name)).execute();
   if (existing.length) {
     throw new AppError('conflict', `The example is already loaded (group ${existing[0].name} exists). Nothing was changed.`);
+  }
+  if (await trx.selectFrom('settings').select('key').where('key', '=', EXAMPLE_SETTING).executeTakeFirst()) {
+    throw new AppError('conflict', 'The example is already loaded. Nothing was changed.');
   }
 
   const departmentIds = new Map<string, string>();
@@ -58,7 +69,8 @@ export async function unsafeSeedExample(
   }
 
   // One argon2 hash per user (each with its own salt), computed in parallel.
-  const hashes = await Promise.all(template.users.map(() => hashPassword(options.password)));
+  const passwords = template.users.map(() => options.password ?? randomReadablePassword());
+  const hashes = await Promise.all(passwords.map((p) => hashPassword(p)));
   const userIds = new Map<string, string>();
   const users: SeedSummary['users'] = [];
   for (const [i, u] of template.users.entries()) {
@@ -66,11 +78,18 @@ export async function unsafeSeedExample(
     if (taken) throw new AppError('conflict', `User ${u.email} already exists. Nothing was changed.`);
     const row = await trx
       .insertInto('users')
-      .values({ email: u.email, name: u.name, password_hash: hashes[i], department_id: departmentIds.get(u.department) ?? null })
+      .values({
+        email: u.email,
+        name: u.name,
+        password_hash: hashes[i],
+        department_id: departmentIds.get(u.department) ?? null,
+        // The password was printed or shown to whoever set up: the person replaces it.
+        must_change_password: true,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     userIds.set(u.email, row.id);
-    users.push({ email: u.email, name: u.name });
+    users.push({ email: u.email, name: u.name, password: passwords[i] });
     for (const g of u.groups) await trx.insertInto('group_members').values({ group_id: groupIds.get(g)!, user_id: row.id }).execute();
   }
 
@@ -131,5 +150,14 @@ export async function unsafeSeedExample(
       )
       .execute();
   }
+  // What the example created, so that removing it (lib/examples/remove.ts) deletes exactly that.
+  const marker: ExampleMarker = {
+    formId: form.id,
+    userIds: [...userIds.values()],
+    groupIds: [...groupIds.values()],
+    departmentIds: [...departmentIds.values()],
+    loadedAt: new Date().toISOString(),
+  };
+  await trx.insertInto('settings').values({ key: EXAMPLE_SETTING, value: JSON.stringify(marker) }).execute();
   return { formId: form.id, departments: departmentIds.size, groups: groupIds.size, users, records: count };
 }

@@ -28,7 +28,11 @@ export const openApiDocument = {
       '(401 otherwise) and may be at most 1 MB (413); a body that is not JSON is 400, JSON that fails validation is 422 with ' +
       '`errors` by field. Text may not contain NUL characters or unpaired surrogates (422). ' +
       'After 20 unknown tokens within an hour from one IP, every call from that IP ' +
-      'is 429 `rate_limited` with `Retry-After` (seconds) for 1 minute, doubling up to 15 minutes (see components.responses.RateLimited).',
+      'is 429 `rate_limited` with `Retry-After` (seconds) for 1 minute, doubling up to 15 minutes (see components.responses.RateLimited). ' +
+      'A token expires at the lifetime chosen when it was created (30, 90 or 365 days; default 90) and is revoked when its ' +
+      'user is disabled or an admin resets their password: an expired or revoked token is 401. A read-only token may only ' +
+      'read: any write is 403 with code `forbidden`. While the user must replace a password someone else chose, every call ' +
+      'is 403 with code `password_change_required` until they change it in the web app.',
   },
   servers: [{ url: '/api/v1' }],
   security: [{ bearer: [] }],
@@ -36,7 +40,7 @@ export const openApiDocument = {
     '/forms': {
       get: {
         summary: 'Forms you may use',
-        responses: { '200': { description: 'Forms with their published JSON Schema', content: { 'application/json': { schema: { type: 'object', properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Form' } } } } } } }, '401': problem },
+        responses: { '200': { description: 'Forms with their published JSON Schema', content: { 'application/json': { schema: { type: 'object', properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Form' } } } } } } }, '401': problem, '403': problem },
       },
     },
     '/forms/{formId}/records': {
@@ -50,7 +54,7 @@ export const openApiDocument = {
           { name: 'order', in: 'query', schema: { enum: ['asc', 'desc'], default: 'desc' } },
           { name: 'q', in: 'query', schema: { type: 'string', maxLength: 100 }, description: 'Search in plain text fields' },
         ],
-        responses: { '200': { description: 'A page', content: { 'application/json': { schema: { $ref: '#/components/schemas/RecordPage' } } } }, '401': problem, '404': problem, '422': problem },
+        responses: { '200': { description: 'A page', content: { 'application/json': { schema: { $ref: '#/components/schemas/RecordPage' } } } }, '401': problem, '403': problem, '404': problem, '422': problem },
       },
       post: {
         summary: 'Create a record',
@@ -60,7 +64,7 @@ export const openApiDocument = {
     },
     '/forms/{formId}/records/{recordId}': {
       parameters: [id('formId', 'Form id'), id('recordId', 'Record id')],
-      get: { summary: 'Read a record', responses: { '200': { description: 'The record', content: { 'application/json': { schema: { $ref: '#/components/schemas/Record' } } } }, '401': problem, '404': problem, '422': problem } },
+      get: { summary: 'Read a record', responses: { '200': { description: 'The record', content: { 'application/json': { schema: { $ref: '#/components/schemas/Record' } } } }, '401': problem, '403': problem, '404': problem, '422': problem } },
       patch: {
         summary: 'Change fields of a record',
         description: 'Send the `version` you read: if someone saved in between, the answer is 409 and nothing is changed. Fields not named keep their value; null clears a field.',
@@ -75,7 +79,9 @@ export const openApiDocument = {
     },
   },
   components: {
-    securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Personal API token (fw_…)' } },
+    securitySchemes: {
+      bearer: { type: 'http', scheme: 'bearer', description: 'Personal API token (fw_…): expires (30/90/365 days), may be read-only (writes answer 403)' },
+    },
     responses: {
       RateLimited: {
         description: 'Too many unknown API tokens from this IP: refused until Retry-After, whatever the token (code rate_limited)',

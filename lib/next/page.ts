@@ -16,6 +16,7 @@ export async function callForPage<I, O>(operation: Operation<I, O>, input: I): P
       if (e.code === 'unauthenticated') redirect('/sign-in');
       if (e.code === 'not_found') notFound();
       if (e.code === 'forbidden') redirect('/forbidden');
+      if (e.code === 'password_change_required') redirect('/password-change');
     }
     throw e;
   }

@@ -25,7 +25,7 @@ export const getSetupStatus = defineOperation<Record<string, never>, { needsSetu
 
 export const createFirstAdmin = defineOperation<
   { email: string; name: string; password: string; loadExample: boolean },
-  { userId: string; exampleUsers: { email: string; name: string }[] }
+  { userId: string; exampleUsers: { email: string; name: string; password: string }[] }
 >({
   name: 'setup.createFirstAdmin',
   permission: 'public',
@@ -47,7 +47,8 @@ export const createFirstAdmin = defineOperation<
     if (any) throw new AppError('setup_required', say(ctx.locale, { zh: '系统已初始化', en: 'Setup is already done' }));
     const userId = await insertUser(ctx, { ...input, isAdmin: true });
     const example = input.loadExample
-      ? await unsafeSeedExample(ctx.db, { password: input.password, createdBy: userId })
+      ? // Each example user gets its own random password, shown once in this answer; never the admin's.
+        await unsafeSeedExample(ctx.db, { createdBy: userId })
       : undefined;
     ctx.audit({
       action: 'setup.createFirstAdmin',
@@ -65,13 +66,12 @@ export const createFirstAdmin = defineOperation<
  * `fw seed example`: loads the 客户管理 example. The system caller only: an
  * admin in the browser loads it at setup, never over existing data.
  */
-export const loadExample = defineOperation<{ password: string; records?: number }, SeedSummary>({
+export const loadExample = defineOperation<{ password?: string; records?: number }, SeedSummary>({
   name: 'setup.loadExample',
   permission: 'admin',
   input: {
     type: 'object',
     additionalProperties: false,
-    required: ['password'],
     properties: {
       password: { type: 'string', maxLength: 200 },
       records: { type: 'integer', minimum: 0, maximum: 1_000_000 },

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { buildWorld, type World } from '../helpers/world';
-import { signIn, createApiToken, revokeApiToken, listApiTokens } from '@/lib/auth/operations';
+import { signIn, createApiToken, revokeApiToken, listApiTokens, changePassword } from '@/lib/auth/operations';
 import { createUser, setUserStatus, resetPassword, updateUser } from '@/lib/directory/operations';
 import { createFirstAdmin, getSetupStatus } from '@/lib/setup/operations';
 import { listRecords } from '@/lib/records/operations';
@@ -57,6 +57,8 @@ describe('sign-in and sessions', () => {
     });
     await updateUser(caller(admin.sessionId), { userId: u.id, groupIds: [(await t.db.selectFrom('groups').select('id').where('name', '=', '销售').executeTakeFirstOrThrow()).id] });
     const s = await signIn(anonymous, { email: 'temp@example.com', password: 'Temp12345' });
+    // The admin chose Temp12345: the user replaces it before anything else.
+    await changePassword(caller(s.sessionId), { currentPassword: 'Temp12345', newPassword: 'Mine12345' });
     const token = await createApiToken(caller(s.sessionId), { name: 'mine' });
     const tokenCaller: Caller = { credential: { type: 'token', token: token.token }, ip: '127.0.0.1', locale: 'zh-CN' };
     expect(await code(listRecords(caller(s.sessionId), { formId: w.formId }))).toBe('ok');
@@ -65,13 +67,13 @@ describe('sign-in and sessions', () => {
     await setUserStatus(caller(admin.sessionId), { userId: u.id, status: 'disabled' });
     expect(await code(listRecords(caller(s.sessionId), { formId: w.formId }))).toBe('unauthenticated');
     expect(await code(listRecords(tokenCaller, { formId: w.formId }))).toBe('unauthenticated');
-    expect(await code(signIn(anonymous, { email: 'temp@example.com', password: 'Temp12345' }))).toBe('unauthenticated');
+    expect(await code(signIn(anonymous, { email: 'temp@example.com', password: 'Mine12345' }))).toBe('unauthenticated');
 
     // Re-enabling does not revive the old session.
     await setUserStatus(caller(admin.sessionId), { userId: u.id, status: 'active' });
     expect(await code(listRecords(caller(s.sessionId), { formId: w.formId }))).toBe('unauthenticated');
     await resetPassword(caller(admin.sessionId), { userId: u.id, password: 'Fresh12345' });
-    expect(await code(signIn(anonymous, { email: 'temp@example.com', password: 'Temp12345' }))).toBe('unauthenticated');
+    expect(await code(signIn(anonymous, { email: 'temp@example.com', password: 'Mine12345' }))).toBe('unauthenticated');
     expect(await code(signIn(anonymous, { email: 'temp@example.com', password: 'Fresh12345' }))).toBe('ok');
   });
 

@@ -2,8 +2,10 @@ import type { Metadata } from 'next';
 import { getTranslations } from 'next-intl/server';
 import { callForPage } from '@/lib/next/page';
 import { listFormsForAdmin } from '@/lib/forms/operations';
+import { getExampleStatus } from '@/lib/examples/operations';
 import { FormsAdmin } from '@/components/forms-admin/forms-admin';
-import { createFormAction } from './actions';
+import { ExampleBanner } from '@/components/forms-admin/example-banner';
+import { createFormAction, removeExampleAction } from './actions';
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations('builder.list');
@@ -11,6 +13,11 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 
 export default async function FormsPage() {
-  const forms = await callForPage(listFormsForAdmin, {});
-  return <FormsAdmin forms={forms} createAction={createFormAction} />;
+  const [forms, example] = await Promise.all([callForPage(listFormsForAdmin, {}), callForPage(getExampleStatus, {})]);
+  return (
+    <>
+      <ExampleBanner status={example} removeExample={removeExampleAction} />
+      <FormsAdmin forms={forms} createAction={createFormAction} />
+    </>
+  );
 }

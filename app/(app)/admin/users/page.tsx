@@ -4,7 +4,7 @@ import { callForPage } from '@/lib/next/page';
 import { getMe } from '@/lib/auth/operations';
 import { listDepartments, listGroups, listUsers } from '@/lib/directory/operations';
 import { UsersAdmin } from '@/components/directory/users-admin';
-import { createUserAction, resetPasswordAction, unlockAccountAction, setUserStatusAction, updateUserAction } from './actions';
+import { createUserAction, listUserTokensAction, resetPasswordAction, revokeUserTokenAction, setUserStatusAction, unlockAccountAction, updateUserAction } from './actions';
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations('directory.users');
@@ -27,6 +27,8 @@ export default async function UsersPage() {
         setUserStatus: setUserStatusAction,
         resetPassword: resetPasswordAction,
         unlockAccount: unlockAccountAction,
+        listUserTokens: listUserTokensAction,
+        revokeUserToken: revokeUserTokenAction,
       }}
     />
   );

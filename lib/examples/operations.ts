@@ -1,0 +1,28 @@
+/** The 客户管理 example as an admin sees it: is it loaded, and removing it in one audited step. */
+import 'server-only';
+import { defineOperation } from '@/lib/operation';
+import { exampleStatus, removeExample, type ExampleRemoval, type ExampleStatus } from './remove';
+
+export type { ExampleRemoval, ExampleStatus } from './remove';
+
+export const getExampleStatus = defineOperation<Record<string, never>, ExampleStatus>({
+  name: 'examples.status',
+  permission: 'admin',
+  readOnly: true,
+  input: { type: 'object', additionalProperties: false },
+  async run(ctx) {
+    return exampleStatus(ctx.db);
+  },
+});
+
+export const removeExampleData = defineOperation<Record<string, never>, ExampleRemoval>({
+  name: 'examples.remove',
+  permission: 'admin',
+  input: { type: 'object', additionalProperties: false },
+  async run(ctx) {
+    const removed = await removeExample(ctx.db, ctx.locale, ctx.principal.userId);
+    // Counts and ids only: the audit log keeps that the example went, and who removed it.
+    ctx.audit({ action: 'examples.remove', resourceType: 'form', resourceId: removed.formId, formId: removed.formId, details: { ...removed } });
+    return removed;
+  },
+});

@@ -1,0 +1,147 @@
+/**
+ * Removing the 客户管理 example: exactly what loading it created (the ids in
+ * its marker), never anything an admin added since. A department or group
+ * the admin has since put their own people or data in is kept and reported;
+ * an example user who owns or created data outside the example form makes
+ * the removal refuse, so no real record is lost.
+ */
+import 'server-only';
+import { sql, type Transaction } from 'kysely';
+import type { DB } from '@/lib/db/schema';
+import { AppError } from '@/lib/errors';
+import { say, type Locale } from '@/lib/i18n';
+import { EXAMPLE_SETTING, type ExampleMarker } from './marker';
+
+export interface ExampleStatus {
+  loaded: boolean;
+  formId?: string;
+  formName?: string;
+  users?: number;
+  groups?: number;
+  departments?: number;
+  records?: number;
+  loadedAt?: string;
+}
+
+export interface ExampleRemoval {
+  formId: string;
+  records: number;
+  users: number;
+  groups: number;
+  departments: number;
+  /** Example departments and groups kept because something of the admin's is in them. */
+  keptDepartments: string[];
+  keptGroups: string[];
+}
+
+export async function findExampleMarker(trx: Transaction<DB>): Promise<ExampleMarker | undefined> {
+  const row = await trx.selectFrom('settings').select('value').where('key', '=', EXAMPLE_SETTING).executeTakeFirst();
+  if (!row) return undefined;
+  return (typeof row.value === 'string' ? JSON.parse(row.value) : row.value) as ExampleMarker;
+}
+
+export async function exampleStatus(trx: Transaction<DB>): Promise<ExampleStatus> {
+  const m = await findExampleMarker(trx);
+  if (!m) return { loaded: false };
+  const form = await trx
+    .selectFrom('forms')
+    .select(['name', sql<number>`(select count(*)::int from records r where r.form_id = forms.id)`.as('records')])
+    .where('id', '=', m.formId)
+    .executeTakeFirst();
+  const count = async (table: 'users' | 'groups' | 'departments', ids: string[]) =>
+    ids.length ? (await trx.selectFrom(table).select(sql<number>`count(*)::int`.as('n')).where('id', 'in', ids).executeTakeFirstOrThrow()).n : 0;
+  return {
+    loaded: true,
+    formId: m.formId,
+    formName: form?.name,
+    users: await count('users', m.userIds),
+    groups: await count('groups', m.groupIds),
+    departments: await count('departments', m.departmentIds),
+    records: form?.records ?? 0,
+    loadedAt: m.loadedAt,
+  };
+}
+
+export async function removeExample(trx: Transaction<DB>, locale: Locale, actorId: string): Promise<ExampleRemoval> {
+  // One removal at a time (two admins clicking at once).
+  await sql`select pg_advisory_xact_lock(7302)`.execute(trx);
+  const m = await findExampleMarker(trx);
+  if (!m) throw new AppError('not_found', say(locale, { zh: '没有已加载的示例', en: 'No example is loaded' }));
+  const users = m.userIds.length ? m.userIds : ['00000000-0000-0000-0000-000000000000'];
+  if (m.userIds.includes(actorId)) {
+    throw new AppError('conflict', say(locale, { zh: '不能以示例账号删除示例，请用你自己的管理员账号', en: 'Remove the example with your own admin account, not an example one' }));
+  }
+  // Records outside the example form that an example user owns or created are
+  // real data now: deleting the user would lose or orphan them.
+  const foreign = await trx
+    .selectFrom('records')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('form_id', '!=', m.formId)
+    .where((eb) => eb.or([eb('owner_id', 'in', users), eb('created_by', 'in', users)]))
+    .executeTakeFirstOrThrow();
+  if (foreign.n > 0) {
+    throw new AppError(
+      'conflict',
+      say(locale, {
+        zh: `示例用户在其他表单中还有 ${foreign.n} 条记录，请先转交负责人再删除示例`,
+        en: `Example users still own ${foreign.n} records in other forms; give them to someone else first`,
+      }),
+    );
+  }
+
+  const records = await trx.deleteFrom('records').where('form_id', '=', m.formId).returning('id').execute();
+  // Versions and grants on the form go with it (on delete cascade).
+  await trx.deleteFrom('forms').where('id', '=', m.formId).execute();
+  const removedUsers = m.userIds.length ? await trx.deleteFrom('users').where('id', 'in', m.userIds).returning('id').execute() : [];
+
+  // Groups the admin has since put their own people in are kept (with those people and their grants).
+  let removedGroups: { id: string }[] = [];
+  let keptGroups: string[] = [];
+  if (m.groupIds.length) {
+    removedGroups = await trx
+      .deleteFrom('groups')
+      .where('id', 'in', m.groupIds)
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('group_members').select('user_id').whereRef('group_members.group_id', '=', 'groups.id'))))
+      .returning('id')
+      .execute();
+    keptGroups = (await trx.selectFrom('groups').select('name').where('id', 'in', m.groupIds).execute()).map((g) => g.name);
+  }
+
+  // Departments bottom-up; one with people, sub-departments or records of the admin's is kept.
+  let removedDepartments = 0;
+  for (;;) {
+    if (!m.departmentIds.length) break;
+    const gone = await trx
+      .deleteFrom('departments')
+      .where('id', 'in', m.departmentIds)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('departments as c')
+              .select('c.id')
+              .whereRef('c.parent_id', '=', 'departments.id')
+              .union(selectFrom('users').select('users.id').whereRef('users.department_id', '=', 'departments.id'))
+              .union(selectFrom('records').select('records.id').whereRef('records.department_id', '=', 'departments.id')),
+          ),
+        ),
+      )
+      .returning('id')
+      .execute();
+    removedDepartments += gone.length;
+    if (!gone.length) break;
+  }
+  const keptDepartments = m.departmentIds.length
+    ? (await trx.selectFrom('departments').select('name').where('id', 'in', m.departmentIds).execute()).map((d) => d.name)
+    : [];
+
+  await trx.deleteFrom('settings').where('key', '=', EXAMPLE_SETTING).execute();
+  return {
+    formId: m.formId,
+    records: records.length,
+    users: removedUsers.length,
+    groups: removedGroups.length,
+    departments: removedDepartments,
+    keptDepartments,
+    keptGroups,
+  };
+}
