@@ -14,6 +14,7 @@ import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import { NextIntlClientProvider, type AbstractIntlMessages } from 'next-intl';
 import type { Locale } from '@/lib/i18n';
+import { TimeZoneSync } from './time-zone-sync';
 
 export const FONT_FAMILY =
   '-apple-system, BlinkMacSystemFont, "Segoe UI", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Noto Sans SC", "Helvetica Neue", Helvetica, Arial, sans-serif';
@@ -79,7 +80,10 @@ export function Providers({
     <AntdRegistry>
       <NextIntlClientProvider locale={locale} messages={messages} timeZone={timeZone}>
         <ConfigProvider locale={locale === 'en' ? enUS : zhCN} theme={theme}>
-          <App>{children}</App>
+          <App>
+            <TimeZoneSync />
+            {children}
+          </App>
         </ConfigProvider>
       </NextIntlClientProvider>
     </AntdRegistry>

@@ -3,10 +3,10 @@
 import { useState } from 'react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import dayjs from 'dayjs';
 import { App, Button, Card, Empty, Form, Input, Modal, Space, Table, Tag, Tooltip, type TableProps } from 'antd';
 import { useTranslations } from 'next-intl';
 import type { Action } from '../action-result';
+import { DateTime } from '../date-time';
 import { PageHeader } from '../page-header';
 import { PageCrumbs } from '../records/page-crumbs';
 import styles from './forms-admin.module.css';
@@ -98,7 +98,7 @@ export function FormsAdmin({
       key: 'updatedAt',
       title: t('updatedAt'),
       width: 170,
-      render: (_, f) => <span className={styles.time}>{dayjs(f.updatedAt).format('YYYY-MM-DD HH:mm')}</span>,
+      render: (_, f) => <DateTime className={styles.time} value={f.updatedAt} />,
     },
     {
       key: 'actions',
