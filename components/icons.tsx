@@ -25,6 +25,7 @@ export {
   LogoutOutlined,
   MailOutlined,
   MenuFoldOutlined,
+  MenuOutlined,
   MenuUnfoldOutlined,
   PlusOutlined,
   ReloadOutlined,

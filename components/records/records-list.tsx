@@ -166,7 +166,7 @@ export function RecordsList({
                 }
                 disabled={searchable.length === 0}
                 onSearch={(q) => go({ q: q.trim() || undefined, page: undefined })}
-                style={{ width: 340 }}
+                style={{ width: 340, maxWidth: '100%' }}
                 data-testid="records-search"
               />
               <span className={styles.total}>{t('total', { n: page.total })}</span>
