@@ -121,15 +121,24 @@ export function FormsAdmin({
               {t('recycleBin')}
             </Button>
           </Link>
-          {f.publishedVersion > 0 && (
-            <Tooltip title={t('openAppHelp')}>
-              <Link href={`/apps/${f.id}`}>
-                <Button type="link" size="small" icon={<AppstoreOutlined />}>
+          {f.publishedVersion > 0 &&
+            // recordCount is null when none of the admin's groups may view the form: the app page
+            // would only say 记录不存在或无权访问, so say why instead of linking there.
+            (f.recordCount !== null ? (
+              <Tooltip title={t('openAppHelp')}>
+                <Link href={`/apps/${f.id}`}>
+                  <Button type="link" size="small" icon={<AppstoreOutlined />} data-testid={`open-app-${f.id}`}>
+                    {t('openApp')}
+                  </Button>
+                </Link>
+              </Tooltip>
+            ) : (
+              <Tooltip title={t('openAppNoGrant')}>
+                <Button type="link" size="small" icon={<AppstoreOutlined />} disabled data-testid={`open-app-${f.id}`}>
                   {t('openApp')}
                 </Button>
-              </Link>
-            </Tooltip>
-          )}
+              </Tooltip>
+            ))}
         </Space>
       ),
     },

@@ -20,7 +20,7 @@ import type { UserOption } from '../record-form/types';
 import { PageCrumbs } from './page-crumbs';
 import type { RecordItem } from './types';
 import styles from './records.module.css';
-import { AuditOutlined, DeleteOutlined, EditOutlined, LockOutlined, ReloadOutlined } from '../icons';
+import { DeleteOutlined, EditOutlined, LockOutlined, ReloadOutlined } from '../icons';
 
 export function RecordDetail({
   formId,
@@ -239,10 +239,6 @@ export function RecordDetail({
               ) : (
                 t('noEncrypted')
               )}
-              <div style={{ marginTop: 10 }}>
-                <AuditOutlined style={{ marginRight: 6 }} />
-                {t('audited')}
-              </div>
             </div>
           </Card>
           <Link href={listHref}>
