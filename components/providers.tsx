@@ -87,6 +87,26 @@ function AntdRegistry({ nonce, children }: { nonce?: string; children: ReactNode
   return <StyleProvider cache={cache}>{children}</StyleProvider>;
 }
 
+/**
+ * Gives the document's nonce to every <style> element scripts create. Some of
+ * antd's helpers (rc-util's scrollbar measurement under Table) add a style tag
+ * without passing the nonce through, which the CSP would refuse. Only code
+ * that already runs (script-src is nonce-only) reaches createElement, so this
+ * opens nothing to injected HTML: a <style> in markup still needs the nonce.
+ */
+function lendNonceToScriptStyles(nonce: string | undefined) {
+  if (typeof document === 'undefined' || !nonce) return;
+  const doc = document as Document & { fwStyleNonce?: boolean };
+  if (doc.fwStyleNonce) return;
+  doc.fwStyleNonce = true;
+  const create = doc.createElement;
+  doc.createElement = function (this: Document, tagName: string, options?: ElementCreationOptions) {
+    const element = create.call(this, tagName, options);
+    if (element instanceof HTMLStyleElement && !element.nonce) element.nonce = nonce;
+    return element;
+  } as typeof doc.createElement;
+}
+
 export function Providers({
   locale,
   messages,
@@ -105,6 +125,7 @@ export function Providers({
   // router.refresh() the server renders this layout again with a new nonce, which the browser would
   // refuse for styles added from then on. Keep the first one for the life of the document.
   const [documentNonce] = useState(nonce);
+  lendNonceToScriptStyles(documentNonce);
   // dayjs formats the date pickers' week days and months; it is global, so
   // only the browser (one user, one language) sets it.
   if (typeof window !== 'undefined') dayjs.locale(locale === 'en' ? 'en' : 'zh-cn');
