@@ -4,6 +4,7 @@
  * @ant-design/icons in a Server Component fails ("createContext is not a
  * function"), while importing it from here works everywhere.
  */
+// Not RestOutlined or LoginOutlined: their SVGs carry an empty <style>, which the CSP (proxy.ts) refuses.
 export {
   ApartmentOutlined,
   AppstoreOutlined,
@@ -65,7 +66,6 @@ export {
   InboxOutlined,
   InfoCircleOutlined,
   PhoneOutlined,
-  RestOutlined,
   RollbackOutlined,
   SaveOutlined,
   SendOutlined,

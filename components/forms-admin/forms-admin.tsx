@@ -10,7 +10,7 @@ import { DateTime } from '../date-time';
 import { PageHeader } from '../page-header';
 import { PageCrumbs } from '../records/page-crumbs';
 import styles from './forms-admin.module.css';
-import { AppstoreOutlined, EditOutlined, FormOutlined, PlusOutlined, RestOutlined, SafetyCertificateOutlined } from '../icons';
+import { AppstoreOutlined, DeleteOutlined, EditOutlined, FormOutlined, PlusOutlined, SafetyCertificateOutlined } from '../icons';
 
 export type { AdminFormSummary as AdminFormRow } from '@/lib/forms/operations';
 import type { AdminFormSummary as AdminFormRow } from '@/lib/forms/operations';
@@ -117,7 +117,7 @@ export function FormsAdmin({
             </Button>
           </Link>
           <Link href={`/admin/forms/${f.id}/recycle-bin`}>
-            <Button type="link" size="small" icon={<RestOutlined />}>
+            <Button type="link" size="small" icon={<DeleteOutlined />}>
               {t('recycleBin')}
             </Button>
           </Link>
