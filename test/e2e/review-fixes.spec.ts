@@ -11,7 +11,8 @@ import { expect, test, watchPage } from './fixtures';
 test.describe.configure({ mode: 'serial' });
 
 const ADMIN = { name: '王敏', email: 'admin@example.com', password: 'Admin2026x' };
-const RUN = Date.now().toString(36);
+// E2E_RUN pins the run id (a worker restarted after a failure would otherwise make a new one).
+const RUN = process.env.E2E_RUN ?? Date.now().toString(36);
 const STAFF = { name: `界面测试${RUN}`, email: `ui-${RUN}@example.com`, password: 'Staff2026x' };
 
 async function signIn(page: Page, email: string, password: string) {
