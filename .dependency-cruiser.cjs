@@ -27,7 +27,7 @@ const ADAPTERS = '^lib/(next|http)/';
  * masking (pure by the rules below), the record DTO types, i18n.
  */
 const UI_PURE = [
-  '^lib/i18n\\.ts$',
+  '^lib/(i18n|time-zone)\\.ts$',
   '^lib/forms/(definition|field-kinds|cn-formats|hookform-resolver|record-validator|ajv)\\.ts$',
   '^lib/policy/',
   '^lib/masking/',
@@ -160,7 +160,7 @@ module.exports = {
     layer(
       'root-config-allowlist',
       '^(next\\.config|proxy|middleware)\\.ts$',
-      ['^lib/(env|i18n)\\.ts$', '^i18n/', '^messages/', npm('next', 'next-intl', 'next-auth'), CORE],
+      ['^lib/(env|i18n|time-zone)\\.ts$', '^i18n/', '^messages/', npm('next', 'next-intl', 'next-auth'), CORE],
       'next.config.ts and proxy.ts run outside the operation runner: configuration and locale only, no database or keys.',
     ),
     layer(
@@ -172,7 +172,7 @@ module.exports = {
     layer(
       'i18n-allowlist',
       '^(i18n|messages)/',
-      ['^i18n/', '^messages/', '^lib/i18n\\.ts$', npm('next', 'next-intl')],
+      ['^i18n/', '^messages/', '^lib/(i18n|time-zone)\\.ts$', npm('next', 'next-intl')],
       'Message catalogues and next-intl configuration: no data access.',
     ),
 

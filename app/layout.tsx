@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import type { Metadata } from 'next';
+import { headers } from 'next/headers';
 import { getLocale, getMessages, getTimeZone, getTranslations } from 'next-intl/server';
 import { Providers } from '@/components/providers';
 import './globals.css';
@@ -18,11 +19,13 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
-  const [locale, messages, timeZone] = await Promise.all([getLocale(), getMessages(), getTimeZone()]);
+  const [locale, messages, timeZone, requestHeaders] = await Promise.all([getLocale(), getMessages(), getTimeZone(), headers()]);
+  // The per-request nonce of the Content-Security-Policy (proxy.ts): antd's style tags must carry it.
+  const nonce = requestHeaders.get('x-nonce') ?? undefined;
   return (
     <html lang={locale}>
       <body>
-        <Providers locale={locale} messages={messages} timeZone={timeZone}>
+        <Providers locale={locale} messages={messages} timeZone={timeZone} nonce={nonce}>
           {children}
         </Providers>
       </body>

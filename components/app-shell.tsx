@@ -4,10 +4,10 @@
  * section only for administrators; the server refuses non-admins anyway),
  * the user's menu and the language switch on top.
  */
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
-import { Avatar, Dropdown, Layout, Menu, Space, Tag, type MenuProps } from 'antd';
+import { Avatar, Button, Drawer, Dropdown, Layout, Menu, Space, Tag, type MenuProps } from 'antd';
 import { useTranslations } from 'next-intl';
 import { signOut as endBrowserSession } from 'next-auth/react';
 import { Brand } from './brand';
@@ -20,6 +20,7 @@ import {
   KeyOutlined,
   LockOutlined,
   LogoutOutlined,
+  MenuOutlined,
   TeamOutlined,
   UserOutlined,
 } from './icons';
@@ -50,6 +51,9 @@ export function AppShell({
   const tc = useTranslations('common.product');
   const pathname = usePathname();
   const [collapsed, setCollapsed] = useState(false);
+  // Phones get the navigation in a drawer (the sider is hidden by CSS below 768 px).
+  const [drawerOpen, setDrawerOpen] = useState(false);
+  useEffect(() => setDrawerOpen(false), [pathname]);
 
   const items: MenuProps['items'] = [
     { key: '/apps', icon: <AppstoreOutlined />, label: <Link href="/apps">{t('workbench')}</Link> },
@@ -119,9 +123,31 @@ export function AppShell({
         </Link>
         <Menu theme="dark" mode="inline" selectedKeys={selected ? [selected] : []} items={items} />
       </Layout.Sider>
+      <Drawer
+        className="fw-shell__drawer"
+        placement="left"
+        size={264}
+        open={drawerOpen}
+        onClose={() => setDrawerOpen(false)}
+        closable={false}
+        styles={{ body: { padding: 0, background: '#0f1b3d' } }}
+      >
+        <Link href="/apps" className="fw-shell__brand" aria-label={tc('fullName')}>
+          <Brand name={tc('name')} subtitle={tc('subtitle')} tone="dark" />
+        </Link>
+        <Menu theme="dark" mode="inline" selectedKeys={selected ? [selected] : []} items={items} onClick={() => setDrawerOpen(false)} />
+      </Drawer>
       <Layout>
         <Layout.Header className="fw-shell__header">
           <div className="fw-shell__header-left">
+            <Button
+              type="text"
+              className="fw-shell__menu-button"
+              icon={<MenuOutlined />}
+              aria-label={t('openMenu')}
+              onClick={() => setDrawerOpen(true)}
+              data-testid="nav-menu-button"
+            />
             <span className="fw-shell__tagline">{tc('tagline')}</span>
           </div>
           <Space size={4}>

@@ -4,6 +4,7 @@
  * @ant-design/icons in a Server Component fails ("createContext is not a
  * function"), while importing it from here works everywhere.
  */
+// Not RestOutlined or LoginOutlined: their SVGs carry an empty <style>, which the CSP (proxy.ts) refuses.
 export {
   ApartmentOutlined,
   ApiOutlined,
@@ -26,6 +27,7 @@ export {
   LogoutOutlined,
   MailOutlined,
   MenuFoldOutlined,
+  MenuOutlined,
   MenuUnfoldOutlined,
   PlusOutlined,
   ReloadOutlined,
@@ -65,7 +67,6 @@ export {
   InboxOutlined,
   InfoCircleOutlined,
   PhoneOutlined,
-  RestOutlined,
   RollbackOutlined,
   SaveOutlined,
   SendOutlined,

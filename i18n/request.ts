@@ -7,12 +7,13 @@
 import { cookies } from 'next/headers';
 import { getRequestConfig } from 'next-intl/server';
 import { LOCALE_COOKIE, toLocale } from '@/lib/i18n';
+import { TIME_ZONE_COOKIE, toTimeZone } from '@/lib/time-zone';
 import { messagesFor } from '@/messages';
 
-/** Dates and times are shown in China Standard Time, on the server and in the browser alike. */
-export const TIME_ZONE = 'Asia/Shanghai';
-
 export default getRequestConfig(async () => {
-  const locale = toLocale((await cookies()).get(LOCALE_COOKIE)?.value);
-  return { locale, messages: messagesFor(locale), timeZone: TIME_ZONE };
+  const jar = await cookies();
+  const locale = toLocale(jar.get(LOCALE_COOKIE)?.value);
+  // The browser's own zone (components/time-zone-sync.tsx), so times are the user's wall clock.
+  const timeZone = toTimeZone(jar.get(TIME_ZONE_COOKIE)?.value);
+  return { locale, messages: messagesFor(locale), timeZone };
 });

@@ -4,6 +4,7 @@ import { Avatar, Badge, Button, Card, Descriptions, Empty, Form, Input, Modal, P
 import { useTranslations } from 'next-intl';
 import { PageHeader } from '../page-header';
 import { useDialog } from '../use-dialog';
+import { useDialogForm } from '../use-dialog-form';
 import { avatarColor } from '../avatar-color';
 import { useRunAction, type Action } from '../action-result';
 import { ApartmentOutlined, DeleteOutlined, EditOutlined, PlusOutlined, SwapOutlined } from '../icons';
@@ -57,6 +58,10 @@ export function DepartmentsAdmin({
   const [saving, setSaving] = useState(false);
   const [nameForm] = Form.useForm<{ name: string }>();
   const [moveForm] = Form.useForm<{ parentId: string }>();
+  const nameFormValues = { name: nameDialog?.mode === 'rename' ? nameDialog.node.name : '' };
+  const moveFormValues = { parentId: moving?.parentId ?? ROOT };
+  useDialogForm(nameForm, nameDialogState.open, nameFormValues);
+  useDialogForm(moveForm, movingDialog.open, moveFormValues);
 
   const selected = selectedId ? byId.get(selectedId) : undefined;
   const selectedMembers = useMemo(() => (selected ? members.filter((m) => m.departmentId === selected.node.id) : []), [members, selected]);
@@ -326,7 +331,7 @@ export function DepartmentsAdmin({
           preserve={false}
           style={{ marginTop: 16 }}
           onFinish={saveName}
-          initialValues={{ name: nameDialog?.mode === 'rename' ? nameDialog.node.name : '' }}
+          initialValues={nameFormValues}
         >
           <Form.Item name="name" label={t('name')} rules={[{ required: true, whitespace: true, message: t('nameRequired') }, { max: 100 }]} style={{ marginBottom: 0 }}>
             <Input placeholder={t('namePlaceholder')} autoFocus />
@@ -344,7 +349,7 @@ export function DepartmentsAdmin({
         onCancel={() => movingDialog.hide()}
         destroyOnHidden
       >
-        <Form form={moveForm} layout="vertical" preserve={false} style={{ marginTop: 16 }} initialValues={{ parentId: moving?.parentId ?? ROOT }}>
+        <Form form={moveForm} layout="vertical" preserve={false} style={{ marginTop: 16 }} initialValues={moveFormValues}>
           <Form.Item name="parentId" label={t('newParent')} extra={t('moveHelp')} rules={[{ required: true }]} style={{ marginBottom: 0 }}>
             <TreeSelect treeData={moveTree} treeDefaultExpandAll showSearch treeNodeFilterProp="title" />
           </Form.Item>

@@ -5,6 +5,7 @@ import { useTranslations } from 'next-intl';
 import { PageHeader } from '../page-header';
 import { SearchToolbar } from '../search-toolbar';
 import { useDialog } from '../use-dialog';
+import { useDialogForm } from '../use-dialog-form';
 import { avatarColor } from '../avatar-color';
 import { useRunAction, type Action } from '../action-result';
 import { DeleteOutlined, EditOutlined, TeamOutlined, UsergroupAddOutlined } from '../icons';
@@ -33,6 +34,11 @@ export function GroupsAdmin({ groups, users, actions }: { groups: DirectoryGroup
   const [saving, setSaving] = useState(false);
   const [groupForm] = Form.useForm<{ name: string; description?: string }>();
   const [membersForm] = Form.useForm<{ memberIds: string[] }>();
+  const groupFormValues = editing?.mode === 'edit' ? { name: editing.group.name, description: editing.group.description } : { name: '', description: '' };
+  const membersFormValues = { memberIds: membersOf?.members.map((m) => m.id) ?? [] };
+  // The members list of one group must never be shown (and saved) for another.
+  useDialogForm(groupForm, editingDialog.open, groupFormValues);
+  useDialogForm(membersForm, membersOfDialog.open, membersFormValues);
 
   const visible = useMemo(() => {
     const q = query.trim().toLowerCase();
@@ -208,7 +214,7 @@ export function GroupsAdmin({ groups, users, actions }: { groups: DirectoryGroup
           layout="vertical"
           preserve={false}
           style={{ marginTop: 16 }}
-          initialValues={editing?.mode === 'edit' ? { name: editing.group.name, description: editing.group.description } : undefined}
+          initialValues={groupFormValues}
         >
           <Form.Item name="name" label={t('fields.name')} rules={[{ required: true, whitespace: true, message: t('fields.nameRequired') }, { max: 100 }]}>
             <Input placeholder={t('fields.namePlaceholder')} autoComplete="off" />
@@ -234,7 +240,7 @@ export function GroupsAdmin({ groups, users, actions }: { groups: DirectoryGroup
         <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>
           {t('membersHelp')}
         </Typography.Paragraph>
-        <Form form={membersForm} layout="vertical" preserve={false} initialValues={{ memberIds: membersOf?.members.map((m) => m.id) ?? [] }}>
+        <Form form={membersForm} layout="vertical" preserve={false} initialValues={membersFormValues}>
           <Form.Item name="memberIds" label={t('fields.members')} style={{ marginBottom: 0 }}>
             <Select
               mode="multiple"

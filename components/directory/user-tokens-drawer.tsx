@@ -5,7 +5,8 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import { Alert, Button, Drawer, Popconfirm, Table, Tag, Typography, type TableColumnsType } from 'antd';
-import { useFormatter, useTranslations } from 'next-intl';
+import { useTranslations } from 'next-intl';
+import { useFormatDateTime } from '../date-time';
 import { useRunAction, type Action } from '../action-result';
 import { TokenStatus, type ApiToken } from '../tokens/tokens-manager';
 import { StopOutlined } from '../icons';
@@ -18,10 +19,9 @@ export interface UserTokensActions {
 export function UserTokensDrawer({ user, actions, onClose }: { user: { id: string; name: string } | null; actions: UserTokensActions; onClose: () => void }) {
   const t = useTranslations('tokens');
   const tc = useTranslations('common');
-  const format = useFormatter();
   const run = useRunAction();
   const [tokens, setTokens] = useState<ApiToken[] | null>(null);
-  const dateTime = (iso: string) => format.dateTime(new Date(iso), { dateStyle: 'medium', timeStyle: 'short' });
+  const dateTime = useFormatDateTime();
 
   const load = useCallback(
     async (userId: string) => {

@@ -19,10 +19,12 @@ import {
   Typography,
   type TableColumnsType,
 } from 'antd';
-import { useFormatter, useTranslations } from 'next-intl';
+import { useTranslations } from 'next-intl';
 import { PageHeader } from '../page-header';
+import { DateTime, useFormatDateTime } from '../date-time';
 import { SearchToolbar } from '../search-toolbar';
 import { useDialog } from '../use-dialog';
+import { useDialogForm } from '../use-dialog-form';
 import { avatarColor } from '../avatar-color';
 import { useRunAction, type Action } from '../action-result';
 import { confirmRule, MIN_PASSWORD_LENGTH, passwordRules } from '../auth/password-rules';
@@ -68,7 +70,7 @@ export function UsersAdmin({
   const tp = useTranslations('auth.password');
   const tt = useTranslations('tokens');
   const ta = useTranslations('account');
-  const format = useFormatter();
+  const formatDateTime = useFormatDateTime();
   const run = useRunAction();
 
   const [query, setQuery] = useState('');
@@ -96,6 +98,18 @@ export function UsersAdmin({
   }, [users, query]);
 
   const activeCount = users.filter((u) => u.status === 'active').length;
+
+  const userFormValues: Partial<UserFormValues> =
+    editing?.mode === 'edit'
+      ? {
+          name: editing.user.name,
+          email: editing.user.email,
+          departmentId: editing.user.department?.id,
+          groupIds: editing.user.groups.map((g) => g.id),
+          isAdmin: editing.user.isAdmin,
+        }
+      : { name: '', email: '', password: '', departmentId: undefined, isAdmin: false, groupIds: [] };
+  useDialogForm(userForm, editingDialog.open, userFormValues);
 
   const openCreate = () => {
     editingDialog.show({ mode: 'create' });
@@ -235,7 +249,7 @@ export function UsersAdmin({
         <Space size={4} wrap>
           {u.status === 'active' ? <Badge status="success" text={t('statusActive')} /> : <Badge status="default" text={t('statusDisabled')} />}
           {u.lockedUntil && (
-            <Tooltip title={t('lockedUntil', { time: format.dateTime(new Date(u.lockedUntil), { hour: '2-digit', minute: '2-digit' }) })}>
+            <Tooltip title={t('lockedUntil', { time: formatDateTime(u.lockedUntil) })}>
               <Tag color="orange">{t('statusLocked')}</Tag>
             </Tooltip>
           )}
@@ -249,7 +263,7 @@ export function UsersAdmin({
       sorter: (a, b) => a.createdAt.localeCompare(b.createdAt),
       render: (_, u) => (
         <Typography.Text type="secondary" style={{ whiteSpace: 'nowrap' }}>
-          {format.dateTime(new Date(u.createdAt), { year: 'numeric', month: '2-digit', day: '2-digit' })}
+          <DateTime value={u.createdAt} precision="date" />
         </Typography.Text>
       ),
     },
@@ -357,17 +371,7 @@ export function UsersAdmin({
           requiredMark="optional"
           preserve={false}
           style={{ marginTop: 16 }}
-          initialValues={
-            editing?.mode === 'edit'
-              ? {
-                  name: editing.user.name,
-                  email: editing.user.email,
-                  departmentId: editing.user.department?.id,
-                  groupIds: editing.user.groups.map((g) => g.id),
-                  isAdmin: editing.user.isAdmin,
-                }
-              : { isAdmin: false, groupIds: [] }
-          }
+          initialValues={userFormValues}
         >
           <div style={{ display: 'grid', gridTemplateColumns: '1fr 1fr', gap: 16 }}>
             <Form.Item name="name" label={t('fields.name')} rules={[{ required: true, whitespace: true, message: t('fields.nameRequired') }, { max: 100 }]}>

@@ -27,6 +27,7 @@ import { fieldsOf, validateDefinition, type FieldSchema, type FormDefinition } f
 import { fieldKindLabel, isFieldKind, newField, newFieldKey, type FieldKind } from '@/lib/forms/field-kinds';
 import { toLocale } from '@/lib/i18n';
 import { PageHeader } from '../page-header';
+import { useUnsavedChangesGuard } from '../use-unsaved-changes-guard';
 import { PageCrumbs } from '../records/page-crumbs';
 import type { Action } from '../action-result';
 import { RecordForm } from '../record-form/record-form';
@@ -120,13 +121,8 @@ export function FormBuilder({ formId, initial, userOptions, currentUserId, saveD
     [draft.properties, removed, publishedKeys],
   );
 
-  // Leaving with unsaved changes asks first.
-  useEffect(() => {
-    if (!dirty) return;
-    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
-    window.addEventListener('beforeunload', warn);
-    return () => window.removeEventListener('beforeunload', warn);
-  }, [dirty]);
+  // Leaving with unsaved changes asks first: closing the tab and in-app links alike.
+  useUnsavedChangesGuard(dirty);
 
   const focusField = useCallback((key: string) => {
     setSelectedKey(key);

@@ -10,7 +10,7 @@ import { fieldKindLabel, isFieldKind } from '@/lib/forms/field-kinds';
 import { toLocale } from '@/lib/i18n';
 import { KindIcon } from './kind-icon';
 import styles from './form-builder.module.css';
-import { RestOutlined, UndoOutlined } from '../icons';
+import { DeleteOutlined, UndoOutlined } from '../icons';
 
 export interface RemovedFieldItem {
   key: string;
@@ -32,7 +32,7 @@ export function RemovedFields({ items, onRestore }: { items: RemovedFieldItem[];
           key: 'removed',
           label: (
             <span className={styles.removedLabel}>
-              <RestOutlined /> {t('title', { n: items.length })}
+              <DeleteOutlined /> {t('title', { n: items.length })}
             </span>
           ),
           children: (

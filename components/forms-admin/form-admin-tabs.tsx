@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import { useTranslations } from 'next-intl';
 import styles from './forms-admin.module.css';
-import { EditOutlined, RestOutlined, SafetyCertificateOutlined } from '../icons';
+import { DeleteOutlined, EditOutlined, SafetyCertificateOutlined } from '../icons';
 
 export type FormAdminTab = 'builder' | 'grants' | 'recycle-bin';
 
@@ -12,7 +12,7 @@ export function FormAdminTabs({ formId, active }: { formId: string; active: Form
   const tabs: { id: FormAdminTab; icon: React.ReactNode }[] = [
     { id: 'builder', icon: <EditOutlined /> },
     { id: 'grants', icon: <SafetyCertificateOutlined /> },
-    { id: 'recycle-bin', icon: <RestOutlined /> },
+    { id: 'recycle-bin', icon: <DeleteOutlined /> },
   ];
   return (
     <nav className={styles.tabs} aria-label={t('label')}>

@@ -3,14 +3,14 @@
 import { useState } from 'react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import dayjs from 'dayjs';
 import { App, Button, Card, Empty, Form, Input, Modal, Space, Table, Tag, Tooltip, type TableProps } from 'antd';
 import { useTranslations } from 'next-intl';
 import type { Action } from '../action-result';
+import { DateTime } from '../date-time';
 import { PageHeader } from '../page-header';
 import { PageCrumbs } from '../records/page-crumbs';
 import styles from './forms-admin.module.css';
-import { AppstoreOutlined, EditOutlined, FormOutlined, PlusOutlined, RestOutlined, SafetyCertificateOutlined } from '../icons';
+import { AppstoreOutlined, DeleteOutlined, EditOutlined, FormOutlined, PlusOutlined, SafetyCertificateOutlined } from '../icons';
 
 export type { AdminFormSummary as AdminFormRow } from '@/lib/forms/operations';
 import type { AdminFormSummary as AdminFormRow } from '@/lib/forms/operations';
@@ -98,7 +98,7 @@ export function FormsAdmin({
       key: 'updatedAt',
       title: t('updatedAt'),
       width: 170,
-      render: (_, f) => <span className={styles.time}>{dayjs(f.updatedAt).format('YYYY-MM-DD HH:mm')}</span>,
+      render: (_, f) => <DateTime className={styles.time} value={f.updatedAt} />,
     },
     {
       key: 'actions',
@@ -117,19 +117,28 @@ export function FormsAdmin({
             </Button>
           </Link>
           <Link href={`/admin/forms/${f.id}/recycle-bin`}>
-            <Button type="link" size="small" icon={<RestOutlined />}>
+            <Button type="link" size="small" icon={<DeleteOutlined />}>
               {t('recycleBin')}
             </Button>
           </Link>
-          {f.publishedVersion > 0 && (
-            <Tooltip title={t('openAppHelp')}>
-              <Link href={`/apps/${f.id}`}>
-                <Button type="link" size="small" icon={<AppstoreOutlined />}>
+          {f.publishedVersion > 0 &&
+            // recordCount is null when none of the admin's groups may view the form: the app page
+            // would only say 记录不存在或无权访问, so say why instead of linking there.
+            (f.recordCount !== null ? (
+              <Tooltip title={t('openAppHelp')}>
+                <Link href={`/apps/${f.id}`}>
+                  <Button type="link" size="small" icon={<AppstoreOutlined />} data-testid={`open-app-${f.id}`}>
+                    {t('openApp')}
+                  </Button>
+                </Link>
+              </Tooltip>
+            ) : (
+              <Tooltip title={t('openAppNoGrant')}>
+                <Button type="link" size="small" icon={<AppstoreOutlined />} disabled data-testid={`open-app-${f.id}`}>
                   {t('openApp')}
                 </Button>
-              </Link>
-            </Tooltip>
-          )}
+              </Tooltip>
+            ))}
         </Space>
       ),
     },

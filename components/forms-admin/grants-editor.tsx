@@ -11,6 +11,7 @@ import { Alert, Button, Card, Collapse, Empty, Popconfirm, Select, Space, Switch
 import { useTranslations } from 'next-intl';
 import { useRunAction, type Action } from '../action-result';
 import { PageHeader } from '../page-header';
+import { useUnsavedChangesGuard } from '../use-unsaved-changes-guard';
 import { PageCrumbs } from '../records/page-crumbs';
 import { FormAdminTabs } from './form-admin-tabs';
 import styles from './grants.module.css';
@@ -90,6 +91,8 @@ function GroupGrant({
   // (Compared through toGrant: JSONB does not keep key order.)
   const dirty = !group.valid || JSON.stringify(grant) !== JSON.stringify(toGrant(toEditing(group.grant), fieldModes));
   const defaultMode: FieldMode = editing.fields['*'] ?? 'hidden';
+  // Only a change the admin made (not a stored grant that needs repair) holds them on the page.
+  useUnsavedChangesGuard(JSON.stringify(grant) !== JSON.stringify(toGrant(toEditing(group.grant), fieldModes)));
 
   const setAction = (a: ActionName, on: boolean) =>
     setEditing((e) => {

@@ -2,12 +2,12 @@
 /** Deleted records of one form, newest first, each restorable by an administrator. */
 import { useMemo, useState } from 'react';
 import Link from 'next/link';
-import dayjs from 'dayjs';
 import { Alert, Button, Card, Empty, Popconfirm, Table, type TableProps } from 'antd';
 import { useTranslations } from 'next-intl';
 import { fieldsOf, type FormDefinition } from '@/lib/forms/definition';
 import { useRunAction, type Action } from '../action-result';
 import { PageHeader } from '../page-header';
+import { DateTime } from '../date-time';
 import { FieldValue } from '../record-form/field-value';
 import { PageCrumbs } from '../records/page-crumbs';
 import type { RecordItem } from '../records/types';
@@ -49,7 +49,7 @@ export function RecycleBin({
       key: 'deletedAt',
       title: t('deletedAt'),
       width: 170,
-      render: (_: unknown, r: DeletedRecordItem) => <span className={styles.time}>{dayjs(r.deletedAt).format('YYYY-MM-DD HH:mm')}</span>,
+      render: (_: unknown, r: DeletedRecordItem) => <DateTime className={styles.time} value={r.deletedAt} />,
     },
     { key: 'deletedBy', title: t('deletedBy'), width: 120, render: (_: unknown, r: DeletedRecordItem) => r.deletedBy ?? '—' },
     {

@@ -9,7 +9,8 @@ import { Tag, Tooltip, Typography } from 'antd';
 import { useTranslations } from 'next-intl';
 import type { FieldInfo } from '@/lib/forms/definition';
 import { optionColor } from './record-values';
-import { DATE_FORMAT, DATETIME_FORMAT } from './field-control';
+import { DATE_FORMAT } from './field-control';
+import { DateTime } from '../date-time';
 import styles from './record-form.module.css';
 import { CheckOutlined, LockOutlined } from '../icons';
 
@@ -49,13 +50,13 @@ export function FieldValue({ field, value, userNames, compact }: FieldValueProps
       );
     }
     case 'date': {
+      // A calendar date has no time zone: shown as stored, never shifted.
       const d = dayjs(String(value));
       return <span>{d.isValid() ? d.format(DATE_FORMAT) : String(value)}</span>;
     }
-    case 'datetime': {
-      const d = dayjs(String(value));
-      return <span>{d.isValid() ? d.format(DATETIME_FORMAT) : String(value)}</span>;
-    }
+    case 'datetime':
+      // A point in time (stored with its offset): in the user's zone, like every other time.
+      return <DateTime value={String(value)} />;
     case 'checkbox':
       return value === true ? (
         <span className={styles.yes}>

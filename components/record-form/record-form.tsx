@@ -18,6 +18,7 @@ import { initialFormValues, isWideField } from './record-values';
 import type { RecordFormMode, SubmitResult, UserOption } from './types';
 import styles from './record-form.module.css';
 import { LockOutlined } from '../icons';
+import { useUnsavedChangesGuard } from '../use-unsaved-changes-guard';
 
 export interface RecordFormProps {
   definition: FormDefinition;
@@ -131,15 +132,8 @@ function RecordEditor({
     // Only when the page hands over new errors.
   }, [serverErrors]);
 
-  // Leaving with unsaved input asks first (not in the builder's preview).
-  useEffect(() => {
-    if (mode === 'preview' || !isDirty || isSubmitSuccessful) return;
-    const warn = (e: BeforeUnloadEvent) => {
-      e.preventDefault();
-    };
-    window.addEventListener('beforeunload', warn);
-    return () => window.removeEventListener('beforeunload', warn);
-  }, [mode, isDirty, isSubmitSuccessful]);
+  // Leaving with unsaved input asks first (not in the builder's preview): tab close, links and 取消.
+  const { confirmLeave } = useUnsavedChangesGuard(mode !== 'preview' && mode !== 'view' && isDirty && !isSubmitSuccessful);
 
   const submit = handleSubmit(
     async (values) => {
@@ -232,7 +226,7 @@ function RecordEditor({
         <div className={styles.footerExtra}>{footerExtra}</div>
         <Space>
           {onCancel && (
-            <Button onClick={onCancel} disabled={isSubmitting}>
+            <Button onClick={() => confirmLeave(onCancel)} disabled={isSubmitting} data-testid="record-form-cancel">
               {t('cancel')}
             </Button>
           )}
@@ -261,7 +255,8 @@ function RecordView({ definition, initialValues = {}, userOptions = [], columns 
     items.push({
       key: f.key,
       label: <FieldLabel field={f} />,
-      span: wide ? 2 : 1,
+      // 'filled' rather than 2: on a phone the list has one column and a span of 2 would not fit.
+      span: wide ? 'filled' : 1,
       children: <FieldValue field={f} value={initialValues[f.key]} userNames={userNames} />,
     });
     pos = wide ? 0 : (pos + 1) % columns;
@@ -271,9 +266,9 @@ function RecordView({ definition, initialValues = {}, userOptions = [], columns 
     <Descriptions
       bordered
       size="middle"
-      column={columns}
+      // One column on phones: two label/value pairs side by side do not fit 390 px.
+      column={columns === 2 ? { xs: 1, sm: 1, md: 2 } : columns}
       className={styles.view}
-      styles={{ label: { width: 150, whiteSpace: 'nowrap' } }}
       items={items}
     />
   );

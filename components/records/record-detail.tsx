@@ -8,19 +8,19 @@
 import { useMemo, useState } from 'react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import dayjs from 'dayjs';
 import { Alert, App, Button, Card, Popconfirm, Space, Tag, Tooltip } from 'antd';
 import { useTranslations } from 'next-intl';
 import { fieldsOf, type FormDefinition } from '@/lib/forms/definition';
 import type { Action } from '../action-result';
 import { PageHeader } from '../page-header';
+import { DateTime, useFormatDateTime } from '../date-time';
 import { RecordForm } from '../record-form/record-form';
 import { changedValues } from '../record-form/record-values';
 import type { UserOption } from '../record-form/types';
 import { PageCrumbs } from './page-crumbs';
 import type { RecordItem } from './types';
 import styles from './records.module.css';
-import { AuditOutlined, DeleteOutlined, EditOutlined, LockOutlined, ReloadOutlined } from '../icons';
+import { DeleteOutlined, EditOutlined, LockOutlined, ReloadOutlined } from '../icons';
 
 export function RecordDetail({
   formId,
@@ -43,6 +43,7 @@ export function RecordDetail({
   const [editing, setEditing] = useState(false);
   const [conflict, setConflict] = useState(false);
   const [deleting, setDeleting] = useState(false);
+  const formatTime = useFormatDateTime();
 
   const fields = useMemo(() => fieldsOf(form.definition), [form.definition]);
   const titleField = fields.find((f) => f.kind === 'text' && typeof record.values[f.key] === 'string' && record.values[f.key]);
@@ -123,7 +124,7 @@ export function RecordDetail({
             )}
           </span>
         }
-        description={t('subtitle', { form: form.name, time: dayjs(record.updatedAt).format('YYYY-MM-DD HH:mm') })}
+        description={t('subtitle', { form: form.name, time: formatTime(record.updatedAt) })}
         extra={actions}
       />
 
@@ -207,11 +208,15 @@ export function RecordDetail({
               </div>
               <div>
                 <dt>{t('createdAt')}</dt>
-                <dd className={styles.time}>{dayjs(record.createdAt).format('YYYY-MM-DD HH:mm')}</dd>
+                <dd className={styles.time} data-testid="record-created-at">
+                  <DateTime value={record.createdAt} />
+                </dd>
               </div>
               <div>
                 <dt>{t('updatedAt')}</dt>
-                <dd className={styles.time}>{dayjs(record.updatedAt).format('YYYY-MM-DD HH:mm')}</dd>
+                <dd className={styles.time} data-testid="record-updated-at">
+                  <DateTime value={record.updatedAt} />
+                </dd>
               </div>
               <div>
                 <dt>{t('versions')}</dt>
@@ -251,10 +256,6 @@ export function RecordDetail({
               ) : (
                 t('noEncrypted')
               )}
-              <div style={{ marginTop: 10 }}>
-                <AuditOutlined style={{ marginRight: 6 }} />
-                {t('audited')}
-              </div>
             </div>
           </Card>
           <Link href={listHref}>

@@ -7,12 +7,12 @@
 import { useMemo, useTransition } from 'react';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import dayjs from 'dayjs';
 import { Alert, Avatar, Button, Card, Empty, Input, Table, Tooltip, type TableProps } from 'antd';
 import type { SortOrder } from 'antd/es/table/interface';
 import { useTranslations } from 'next-intl';
 import { fieldsOf, isSearchableField, isSortableField, type FormDefinition } from '@/lib/forms/definition';
 import { PageHeader } from '../page-header';
+import { DateTime, useFormatDateTime } from '../date-time';
 import { FieldValue } from '../record-form/field-value';
 import { PageCrumbs } from './page-crumbs';
 import type { ListQuery, RecordItem, RecordPageData } from './types';
@@ -45,6 +45,7 @@ export function RecordsList({
   notice?: string;
 }) {
   const t = useTranslations('records.list');
+  const formatTime = useFormatDateTime();
   const router = useRouter();
   const pathname = usePathname();
   const searchParams = useSearchParams();
@@ -125,8 +126,10 @@ export function RecordsList({
       sortDirections: ['descend', 'ascend'],
       sortOrder: sortOrderOf('updatedAt'),
       render: (_: unknown, r: RecordItem) => (
-        <Tooltip title={dayjs(r.updatedAt).format('YYYY-MM-DD HH:mm:ss')}>
-          <span className={styles.time}>{dayjs(r.updatedAt).format('YYYY-MM-DD HH:mm')}</span>
+        <Tooltip title={formatTime(r.updatedAt, 'second')}>
+          <span className={styles.time}>
+            <DateTime value={r.updatedAt} />
+          </span>
         </Tooltip>
       ),
     },
@@ -173,7 +176,7 @@ export function RecordsList({
                 }
                 disabled={searchable.length === 0}
                 onSearch={(q) => go({ q: q.trim() || undefined, page: undefined })}
-                style={{ width: 340 }}
+                style={{ width: 340, maxWidth: '100%' }}
                 data-testid="records-search"
               />
               <span className={styles.total}>{t('total', { n: page.total })}</span>

@@ -1,7 +1,8 @@
 'use client';
 import { useState } from 'react';
 import { Alert, Badge, Button, Card, Checkbox, Form, Input, Modal, Popconfirm, Radio, Table, Tag, Typography, type TableColumnsType } from 'antd';
-import { useFormatter, useTranslations } from 'next-intl';
+import { useTranslations } from 'next-intl';
+import { useFormatDateTime } from '../date-time';
 import { PageHeader } from '../page-header';
 import { useRunAction, type Action } from '../action-result';
 import { KeyOutlined, PlusOutlined, StopOutlined } from '../icons';
@@ -39,14 +40,13 @@ export function TokenStatus({ token, dateTime }: { token: ApiToken; dateTime: (i
 export function TokensManager({ tokens, actions }: { tokens: ApiToken[]; actions: TokensActions }) {
   const t = useTranslations('tokens');
   const tc = useTranslations('common');
-  const format = useFormatter();
   const run = useRunAction();
   const [creating, setCreating] = useState(false);
   const [saving, setSaving] = useState(false);
   const [created, setCreated] = useState<{ name: string; token: string } | null>(null);
   const [form] = Form.useForm<CreateValues>();
 
-  const dateTime = (iso: string) => format.dateTime(new Date(iso), { dateStyle: 'medium', timeStyle: 'short' });
+  const dateTime = useFormatDateTime();
 
   const create = async () => {
     let values: CreateValues;

@@ -4,7 +4,9 @@
  * only their own customers, fail and then pass validation, and meet a 404
  * for a colleague's customer. Screenshots land in screenshots/.
  */
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+// Every page of the walkthrough is watched for CSP violations and hydration errors.
+import { expect, test } from './fixtures';
 import { ADMIN, setUpOnce, shot, signIn } from './first-run';
 
 test.describe.configure({ mode: 'serial' });
@@ -90,7 +92,7 @@ test('English is one click away', async ({ page }) => {
   await page.getByRole('button', { name: /简体中文/ }).click();
   await page.getByRole('menuitem', { name: /English/ }).click();
   await expect(page.locator('html')).toHaveAttribute('lang', 'en', { timeout: 10_000 });
-  await expect(page.getByText('Workspace').or(page.getByText('Apps')).first()).toBeVisible();
+  await expect(page.getByText('Workbench').first()).toBeVisible();
   await shot(page, '06-english');
 });
 
