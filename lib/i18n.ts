@@ -19,6 +19,8 @@ type Leaves<T, P extends string = ''> = T extends string
 
 /** A message key, typed from the zh-CN files: a key that does not exist fails `tsc`. */
 export type MessageKey = Leaves<AppMessages>;
+/** The keys under a prefix: `MessageKeyUnder<'errors.directory'>`. */
+export type MessageKeyUnder<P extends string> = Extract<MessageKey, `${P}.${string}`>;
 export type MessageParams = Readonly<Record<string, string | number>>;
 
 /**
