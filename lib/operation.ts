@@ -19,7 +19,7 @@ import type { DB } from '@/lib/db/schema';
 import { AppError, isAppError, type ErrorCode } from '@/lib/errors';
 import { appendAuditEvents, type AuditEntry, type AuditOutcome } from '@/lib/audit/append';
 import { resolvePrincipal, type Caller, type Principal } from '@/lib/auth/principal';
-import { say, type Locale } from '@/lib/i18n';
+import { msg, type Locale } from '@/lib/i18n';
 import { env } from '@/lib/env';
 import { describeError } from '@/lib/error-log';
 
@@ -143,34 +143,31 @@ export function defineOperation<I, O>(spec: OperationSpec<I, O>): Operation<I, O
         prefetched = resolved?.prefetched;
         if (!principal && spec.readOnly) await sql`select set_config('synchronous_commit', 'off', true)`.execute(trx);
         if (!principal && spec.permission !== 'public') {
-          throw new AppError('unauthenticated', say(locale, { zh: '请先登录', en: 'Please sign in' }));
+          throw new AppError('unauthenticated', msg(locale, 'errors.operation.signInRequired'));
         }
         if (spec.permission === 'admin' && !principal?.isAdmin) {
-          throw new AppError('forbidden', say(locale, { zh: '需要管理员权限', en: 'Administrator rights required' }));
+          throw new AppError('forbidden', msg(locale, 'errors.operation.adminRequired'));
         }
         // A leaked read-only token must not change anything: it may call only reads.
         if (principal?.readOnlyToken && !spec.readOnly) {
-          throw new AppError('forbidden', say(locale, { zh: '只读令牌不能修改数据', en: 'A read-only token cannot change anything' }));
+          throw new AppError('forbidden', msg(locale, 'errors.operation.readOnlyToken'));
         }
         // A password someone else chose (admin reset, example account) opens nothing but its own
         // replacement, whether through a session or a token; the system caller is not a person.
         if (principal?.mustChangePassword && principal.via !== 'system' && !spec.beforePasswordChange) {
-          throw new AppError('password_change_required', say(locale, { zh: '请先修改密码', en: 'Please change your password first' }));
+          throw new AppError('password_change_required', msg(locale, 'errors.operation.passwordChangeRequired'));
         }
         validate ??= ajv.compile(spec.input);
         const badText = badTextPath(input);
         if (badText !== undefined) {
-          throw new AppError('invalid_input', say(locale, { zh: '输入不正确', en: 'The input is not valid' }), {
+          throw new AppError('invalid_input', msg(locale, 'errors.operation.invalidInput'), {
             fields: {
-              [badText]: say(locale, {
-                zh: '包含不允许的字符（空字符或不完整的 Unicode 字符）',
-                en: 'Contains a character that is not allowed (a NUL or an unpaired surrogate)',
-              }),
+              [badText]: msg(locale, 'errors.operation.badText'),
             },
           });
         }
         if (!validate(input)) {
-          throw new AppError('invalid_input', say(locale, { zh: '输入不正确', en: 'The input is not valid' }), {
+          throw new AppError('invalid_input', msg(locale, 'errors.operation.invalidInput'), {
             fields: fieldErrors(validate.errors, locale),
           });
         }
@@ -192,7 +189,7 @@ export function defineOperation<I, O>(spec: OperationSpec<I, O>): Operation<I, O
     } catch (error) {
       const appError = isAppError(error)
         ? error
-        : new AppError('internal', say(locale, { zh: '服务器内部错误，请稍后再试', en: 'Internal error, please retry later' }));
+        : new AppError('internal', msg(locale, 'errors.operation.internal'));
       // Log what failed, not the error object: database errors can carry the
       // statement's parameters, and logs must not hold record values.
       if (!isAppError(error)) console.error(`[formwarden] operation ${spec.name} failed: ${describeError(error)}`);

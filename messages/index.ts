@@ -26,6 +26,10 @@ import grants_zh from './zh-CN/grants.json';
 import grants_en from './en/grants.json';
 import account_zh from './zh-CN/account.json';
 import account_en from './en/account.json';
+import errors_zh from './zh-CN/errors.json';
+import errors_en from './en/errors.json';
+import validation_zh from './zh-CN/validation.json';
+import validation_en from './en/validation.json';
 
 /** namespace -> [简体中文, English] */
 export const namespaces = {
@@ -38,6 +42,9 @@ export const namespaces = {
   records: [records_zh, records_en],
   grants: [grants_zh, grants_en],
   account: [account_zh, account_en],
+  // lib/'s domain errors and the form validators, through msg() in lib/i18n.ts.
+  errors: [errors_zh, errors_en],
+  validation: [validation_zh, validation_en],
 } as const;
 
 type Namespaces = typeof namespaces;

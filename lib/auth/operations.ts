@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { defineOperation, type OperationContext } from '@/lib/operation';
 import { AppError } from '@/lib/errors';
 import { env } from '@/lib/env';
-import { say, type Locale } from '@/lib/i18n';
+import { msg, type Locale } from '@/lib/i18n';
 import { appendAuditEvents } from '@/lib/audit/append';
 import { dummyPasswordHash, hashPassword, passwordProblem, verifyPassword } from './passwords';
 import { hashToken, type Caller } from './principal';
@@ -38,20 +38,17 @@ function lockError(locale: Locale, lock: Lock): AppError {
   return lock.kind === 'account'
     ? new AppError(
         'locked',
-        say(locale, {
-          zh: `账号已临时锁定，请 ${minutes} 分钟后再试，或联系管理员解锁`,
-          en: `This account is temporarily locked. Try again in ${minutes} min or ask an administrator to unlock it`,
-        }),
+        msg(locale, 'errors.auth.accountLocked', { minutes }),
         { retryAfter: lock.retryAfter },
       )
     : new AppError(
         'rate_limited',
-        say(locale, { zh: `尝试次数过多，请 ${minutes} 分钟后再试`, en: `Too many attempts. Try again in ${minutes} min` }),
+        msg(locale, 'errors.auth.tooManyAttempts', { minutes }),
         { retryAfter: lock.retryAfter },
       );
 }
 
-const wrongCredentials = (locale: Locale) => new AppError('unauthenticated', say(locale, { zh: '邮箱或密码错误', en: 'Wrong email or password' }));
+const wrongCredentials = (locale: Locale) => new AppError('unauthenticated', msg(locale, 'errors.auth.wrongCredentials'));
 
 type SignInStart = { lock: Lock } | { lock: null; user: { id: string; passwordHash: string } | null };
 
@@ -203,7 +200,7 @@ export const unlockAccount = defineOperation<{ userId: string }, { ok: true }>({
   },
   async run(ctx, input) {
     const user = await ctx.db.selectFrom('users').select(['id', 'email']).where('id', '=', input.userId).executeTakeFirst();
-    if (!user) throw new AppError('not_found', say(ctx.locale, { zh: '用户不存在', en: 'User not found' }));
+    if (!user) throw new AppError('not_found', msg(ctx.locale, 'errors.auth.userNotFound'));
     const cleared = await clearAccount(ctx.db, user.email);
     ctx.audit({ action: 'auth.unlockAccount', resourceType: 'user', resourceId: user.id, details: { cleared } });
     return { ok: true };
@@ -302,19 +299,19 @@ export const changePassword = defineOperation<{ currentPassword: string; newPass
     const p = ctx.principal;
     // Only a person in the signed-in app: a leaked API token must not take over the account.
     if (p.via !== 'session' || !p.sessionId) {
-      throw new AppError('forbidden', say(ctx.locale, { zh: '只能在登录后的页面中修改密码', en: 'Change your password in the signed-in app' }));
+      throw new AppError('forbidden', msg(ctx.locale, 'errors.auth.passwordChangeInApp'));
     }
     const user = await ctx.db.selectFrom('users').select('password_hash').where('id', '=', p.userId).executeTakeFirstOrThrow();
-    const field = (key: string, zh: string, en: string) =>
-      new AppError('invalid_input', say(ctx.locale, { zh, en }), { fields: { [key]: say(ctx.locale, { zh, en }) } });
+    const field = (key: string, message: 'errors.auth.wrongCurrentPassword' | 'errors.auth.samePassword') =>
+      new AppError('invalid_input', msg(ctx.locale, message), { fields: { [key]: msg(ctx.locale, message) } });
     if (!(await verifyPassword(user.password_hash, input.currentPassword))) {
-      throw field('currentPassword', '当前密码不正确', 'The current password is wrong');
+      throw field('currentPassword', 'errors.auth.wrongCurrentPassword');
     }
     const problem = passwordProblem(input.newPassword, ctx.locale);
     if (problem) throw new AppError('invalid_input', problem, { fields: { newPassword: problem } });
     if (input.newPassword === input.currentPassword) {
       // Keeping a password someone else chose is exactly what the forced change prevents.
-      throw field('newPassword', '新密码不能与当前密码相同', 'The new password must differ from the current one');
+      throw field('newPassword', 'errors.auth.samePassword');
     }
     await ctx.db
       .updateTable('users')
@@ -388,7 +385,7 @@ async function revokeToken(ctx: OperationContext, userId: string, tokenId: strin
     .where('revoked_at', 'is', null)
     .returning('id')
     .executeTakeFirst();
-  if (!done) throw new AppError('not_found', say(ctx.locale, { zh: '令牌不存在', en: 'Token not found' }));
+  if (!done) throw new AppError('not_found', msg(ctx.locale, 'errors.auth.tokenNotFound'));
 }
 
 /**
@@ -416,21 +413,21 @@ export const createApiToken = defineOperation<
   async run(ctx, input) {
     if (ctx.principal.via === 'token') {
       // A leaked token must not be able to mint more tokens.
-      throw new AppError('forbidden', say(ctx.locale, { zh: 'API 令牌不能创建新令牌', en: 'An API token cannot create tokens' }));
+      throw new AppError('forbidden', msg(ctx.locale, 'errors.auth.tokenCannotMintTokens'));
     }
     let userId = ctx.principal.userId;
     if (ctx.principal.systemLabel && input.userId === undefined) {
-      throw new AppError('invalid_input', say(ctx.locale, { zh: '请指定用户', en: 'Name the user the token acts as' }), { fields: { userId: say(ctx.locale, { zh: '必填', en: 'Required' }) } });
+      throw new AppError('invalid_input', msg(ctx.locale, 'errors.auth.tokenUserRequired'), { fields: { userId: msg(ctx.locale, 'errors.auth.required') } });
     }
     if (input.userId !== undefined && input.userId !== userId) {
       // Minting for someone else is the system's (CLI's) alone: an admin
       // holding another user's token could read what that user may read.
       if (!ctx.principal.systemLabel) {
-        throw new AppError('forbidden', say(ctx.locale, { zh: '只能为自己创建令牌', en: 'You can create tokens only for yourself' }));
+        throw new AppError('forbidden', msg(ctx.locale, 'errors.auth.tokensOnlyForYourself'));
       }
       const user = await ctx.db.selectFrom('users').select(['id', 'status']).where('id', '=', input.userId).executeTakeFirst();
-      if (!user) throw new AppError('not_found', say(ctx.locale, { zh: '用户不存在', en: 'User not found' }));
-      if (user.status !== 'active') throw new AppError('invalid_input', say(ctx.locale, { zh: '该用户已停用', en: 'The user is disabled' }));
+      if (!user) throw new AppError('not_found', msg(ctx.locale, 'errors.auth.userNotFound'));
+      if (user.status !== 'active') throw new AppError('invalid_input', msg(ctx.locale, 'errors.auth.userDisabled'));
       userId = user.id;
     }
     const token = `fw_${randomBytes(32).toString('base64url')}`;
@@ -488,7 +485,7 @@ export const listUserApiTokens = defineOperation<{ userId: string }, ApiTokenDTO
   input: { type: 'object', additionalProperties: false, required: ['userId'], properties: { userId: uuid } },
   async run(ctx, input) {
     const user = await ctx.db.selectFrom('users').select('id').where('id', '=', input.userId).executeTakeFirst();
-    if (!user) throw new AppError('not_found', say(ctx.locale, { zh: '用户不存在', en: 'User not found' }));
+    if (!user) throw new AppError('not_found', msg(ctx.locale, 'errors.auth.userNotFound'));
     const tokens = await tokensOf(ctx, input.userId);
     ctx.audit({ action: 'tokens.listForUser', resourceType: 'user', resourceId: input.userId, details: { count: tokens.length } });
     return tokens;

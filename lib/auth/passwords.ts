@@ -2,7 +2,7 @@ import 'server-only';
 import { availableParallelism } from 'node:os';
 import { hash, verify } from '@node-rs/argon2';
 import { AppError } from '@/lib/errors';
-import { say, type Locale } from '@/lib/i18n';
+import { msg, type Locale } from '@/lib/i18n';
 
 // argon2id (the library's default algorithm) with OWASP's minimum profile:
 // 19 MiB, 2 passes, 1 lane.
@@ -31,7 +31,7 @@ export async function withArgon2Slot<T>(work: () => Promise<T>, refuseInLocale?:
   if (running >= ARGON2_CONCURRENCY) {
     if (refuseInLocale && waiting.length >= ARGON2_QUEUE) {
       const locale = refuseInLocale;
-      throw new AppError('rate_limited', say(locale, { zh: '登录请求过多，请稍后再试', en: 'Too many sign-in requests, please retry shortly' }), { retryAfter: 1 });
+      throw new AppError('rate_limited', msg(locale, 'errors.auth.signInFlood'), { retryAfter: 1 });
     }
     await new Promise<void>((resolve) => waiting.push(resolve));
   } else {
@@ -68,8 +68,8 @@ export const MIN_PASSWORD_LENGTH = 8;
 
 export function passwordProblem(password: string, locale: Locale): string | undefined {
   if (password.length < MIN_PASSWORD_LENGTH)
-    return say(locale, { zh: `密码至少 ${MIN_PASSWORD_LENGTH} 位`, en: `At least ${MIN_PASSWORD_LENGTH} characters` });
+    return msg(locale, 'errors.auth.passwordTooShort', { min: MIN_PASSWORD_LENGTH });
   if (!/[A-Za-z]/.test(password) || !/\d/.test(password))
-    return say(locale, { zh: '密码需同时包含字母和数字', en: 'Use both letters and digits' });
+    return msg(locale, 'errors.auth.passwordLettersAndDigits');
   return undefined;
 }

@@ -4,7 +4,7 @@ import { sql, type Transaction } from 'kysely';
 import type { DB } from '@/lib/db/schema';
 import { defineOperation, type OperationContext } from '@/lib/operation';
 import { AppError } from '@/lib/errors';
-import { say, type Locale } from '@/lib/i18n';
+import { msg, type Locale, type MessageKeyUnder } from '@/lib/i18n';
 import { hashPassword, passwordProblem } from '@/lib/auth/passwords';
 
 const uuid = { type: 'string', format: 'uuid' } as const;
@@ -26,10 +26,12 @@ export interface UserDTO {
   lockedUntil: string | null;
 }
 
-const fieldError = (locale: Locale, field: string, zh: string, en: string) =>
-  new AppError('invalid_input', say(locale, { zh, en }), { fields: { [field]: say(locale, { zh, en }) } });
+type DirectoryMessage = MessageKeyUnder<'errors.directory'>;
 
-const notFound = (locale: Locale, zh: string, en: string) => new AppError('not_found', say(locale, { zh, en }));
+const fieldError = (locale: Locale, field: string, key: DirectoryMessage) =>
+  new AppError('invalid_input', msg(locale, key), { fields: { [field]: msg(locale, key) } });
+
+const notFound = (locale: Locale, key: DirectoryMessage) => new AppError('not_found', msg(locale, key));
 
 async function loadUsers(trx: Transaction<DB>, userId?: string): Promise<UserDTO[]> {
   let q = trx
@@ -69,14 +71,14 @@ async function loadUsers(trx: Transaction<DB>, userId?: string): Promise<UserDTO
 async function checkDepartment(ctx: OperationContext, departmentId: string | null | undefined) {
   if (!departmentId) return;
   const d = await ctx.db.selectFrom('departments').select('id').where('id', '=', departmentId).executeTakeFirst();
-  if (!d) throw fieldError(ctx.locale, 'departmentId', '部门不存在', 'Department not found');
+  if (!d) throw fieldError(ctx.locale, 'departmentId', 'errors.directory.departmentNotFound');
 }
 
 async function setMemberships(ctx: OperationContext, userId: string, groupIds: string[]) {
   const unique = [...new Set(groupIds)];
   if (unique.length) {
     const found = await ctx.db.selectFrom('groups').select('id').where('id', 'in', unique).execute();
-    if (found.length !== unique.length) throw fieldError(ctx.locale, 'groupIds', '用户组不存在', 'Group not found');
+    if (found.length !== unique.length) throw fieldError(ctx.locale, 'groupIds', 'errors.directory.groupNotFound');
   }
   await ctx.db.deleteFrom('group_members').where('user_id', '=', userId).execute();
   if (unique.length) await ctx.db.insertInto('group_members').values(unique.map((group_id) => ({ group_id, user_id: userId }))).execute();
@@ -91,7 +93,7 @@ export async function insertUser(
   const problem = passwordProblem(input.password, ctx.locale);
   if (problem) throw new AppError('invalid_input', problem, { fields: { password: problem } });
   const taken = await ctx.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
-  if (taken) throw fieldError(ctx.locale, 'email', '该邮箱已被使用', 'This email is already in use');
+  if (taken) throw fieldError(ctx.locale, 'email', 'errors.directory.emailTaken');
   const row = await ctx.db
     .insertInto('users')
     .values({
@@ -150,7 +152,7 @@ export const createUser = defineOperation<
 
 async function requireUser(ctx: OperationContext, userId: string) {
   const u = await ctx.db.selectFrom('users').select(['id', 'is_admin', 'status']).where('id', '=', userId).executeTakeFirst();
-  if (!u) throw notFound(ctx.locale, '用户不存在', 'User not found');
+  if (!u) throw notFound(ctx.locale, 'errors.directory.userNotFound');
   return u;
 }
 
@@ -176,7 +178,7 @@ export const updateUser = defineOperation<
     await requireUser(ctx, input.userId);
     if (input.userId === ctx.principal.userId && input.isAdmin === false) {
       // Locking yourself out of administration is never what an admin meant.
-      throw fieldError(ctx.locale, 'isAdmin', '不能取消自己的管理员权限', 'You cannot remove your own admin rights');
+      throw fieldError(ctx.locale, 'isAdmin', 'errors.directory.ownAdminRights');
     }
     await checkDepartment(ctx, input.departmentId);
     const patch: Record<string, unknown> = {};
@@ -229,7 +231,7 @@ export const setUserStatus = defineOperation<{ userId: string; status: 'active' 
   async run(ctx, input) {
     await requireUser(ctx, input.userId);
     if (input.userId === ctx.principal.userId && input.status === 'disabled') {
-      throw fieldError(ctx.locale, 'status', '不能停用自己的账号', 'You cannot disable your own account');
+      throw fieldError(ctx.locale, 'status', 'errors.directory.disableSelf');
     }
     await ctx.db.updateTable('users').set({ status: input.status, updated_at: sql`now()` }).where('id', '=', input.userId).execute();
     // Disabling ends every session and revokes every token at once.
@@ -325,7 +327,7 @@ export const updateDepartment = defineOperation<{ departmentId: string; name?: s
   },
   async run(ctx, input) {
     const dept = await ctx.db.selectFrom('departments').select('id').where('id', '=', input.departmentId).executeTakeFirst();
-    if (!dept) throw notFound(ctx.locale, '部门不存在', 'Department not found');
+    if (!dept) throw notFound(ctx.locale, 'errors.directory.departmentNotFound');
     if (input.parentId) {
       await checkDepartment(ctx, input.parentId);
       // Moving under itself or a descendant would cut the subtree off the tree.
@@ -334,7 +336,7 @@ export const updateDepartment = defineOperation<{ departmentId: string; name?: s
           select id from departments where id = ${input.departmentId}
           union all select d.id from departments d join sub on d.parent_id = sub.id)
         select id from sub where id = ${input.parentId}`.execute(ctx.db);
-      if (cycle.rows.length) throw fieldError(ctx.locale, 'parentId', '不能移动到自身或其下级部门', 'Cannot move a department under itself');
+      if (cycle.rows.length) throw fieldError(ctx.locale, 'parentId', 'errors.directory.departmentCycle');
     }
     const patch: { name?: string; parent_id?: string | null } = {};
     if (input.name !== undefined) patch.name = input.name.trim();
@@ -355,9 +357,9 @@ export const deleteDepartment = defineOperation<{ departmentId: string }, { ok: 
              (select count(*)::int from departments where parent_id = ${input.departmentId}) as children,
              exists(select 1 from departments where id = ${input.departmentId}) as exists`.execute(ctx.db);
     const u = usage.rows[0];
-    if (!u.exists) throw notFound(ctx.locale, '部门不存在', 'Department not found');
+    if (!u.exists) throw notFound(ctx.locale, 'errors.directory.departmentNotFound');
     if (u.members || u.children) {
-      throw new AppError('conflict', say(ctx.locale, { zh: '部门下还有成员或子部门，不能删除', en: 'The department still has members or sub-departments' }));
+      throw new AppError('conflict', msg(ctx.locale, 'errors.directory.departmentNotEmpty'));
     }
     await ctx.db.deleteFrom('departments').where('id', '=', input.departmentId).execute();
     ctx.audit({ action: 'directory.deleteDepartment', resourceType: 'department', resourceId: input.departmentId });
@@ -400,7 +402,7 @@ export const listGroups = defineOperation<Record<string, never>, GroupDTO[]>({
 async function checkGroupName(ctx: OperationContext, name: string, exceptId?: string) {
   let q = ctx.db.selectFrom('groups').select('id').where('name', '=', name.trim());
   if (exceptId) q = q.where('id', '!=', exceptId);
-  if (await q.executeTakeFirst()) throw fieldError(ctx.locale, 'name', '已有同名用户组', 'A group with this name exists');
+  if (await q.executeTakeFirst()) throw fieldError(ctx.locale, 'name', 'errors.directory.groupNameTaken');
 }
 
 export const createGroup = defineOperation<{ name: string; description?: string }, { id: string }>({
@@ -440,7 +442,7 @@ export const updateGroup = defineOperation<{ groupId: string; name?: string; des
   },
   async run(ctx, input) {
     const g = await ctx.db.selectFrom('groups').select('id').where('id', '=', input.groupId).executeTakeFirst();
-    if (!g) throw notFound(ctx.locale, '用户组不存在', 'Group not found');
+    if (!g) throw notFound(ctx.locale, 'errors.directory.groupNotFound');
     if (input.name !== undefined) await checkGroupName(ctx, input.name, input.groupId);
     const patch: { name?: string; description?: string } = {};
     if (input.name !== undefined) patch.name = input.name.trim();
@@ -450,7 +452,7 @@ export const updateGroup = defineOperation<{ groupId: string; name?: string; des
       const members = [...new Set(input.memberIds)];
       if (members.length) {
         const found = await ctx.db.selectFrom('users').select('id').where('id', 'in', members).execute();
-        if (found.length !== members.length) throw fieldError(ctx.locale, 'memberIds', '用户不存在', 'User not found');
+        if (found.length !== members.length) throw fieldError(ctx.locale, 'memberIds', 'errors.directory.userNotFound');
       }
       await ctx.db.deleteFrom('group_members').where('group_id', '=', input.groupId).execute();
       if (members.length) await ctx.db.insertInto('group_members').values(members.map((user_id) => ({ group_id: input.groupId, user_id }))).execute();
@@ -471,7 +473,7 @@ export const deleteGroup = defineOperation<{ groupId: string }, { ok: true }>({
   input: { type: 'object', additionalProperties: false, required: ['groupId'], properties: { groupId: uuid } },
   async run(ctx, input) {
     const done = await ctx.db.deleteFrom('groups').where('id', '=', input.groupId).returning('id').executeTakeFirst();
-    if (!done) throw notFound(ctx.locale, '用户组不存在', 'Group not found');
+    if (!done) throw notFound(ctx.locale, 'errors.directory.groupNotFound');
     ctx.audit({ action: 'directory.deleteGroup', resourceType: 'group', resourceId: input.groupId });
     return { ok: true };
   },

@@ -9,7 +9,7 @@ import 'server-only';
 import { sql, type Transaction } from 'kysely';
 import type { DB } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
-import { say, type Locale } from '@/lib/i18n';
+import { msg, type Locale } from '@/lib/i18n';
 import { EXAMPLE_SETTING, type ExampleMarker } from './marker';
 
 export interface ExampleStatus {
@@ -66,10 +66,10 @@ export async function removeExample(trx: Transaction<DB>, locale: Locale, actorI
   // One removal at a time (two admins clicking at once).
   await sql`select pg_advisory_xact_lock(7302)`.execute(trx);
   const m = await findExampleMarker(trx);
-  if (!m) throw new AppError('not_found', say(locale, { zh: '没有已加载的示例', en: 'No example is loaded' }));
+  if (!m) throw new AppError('not_found', msg(locale, 'errors.examples.notLoaded'));
   const users = m.userIds.length ? m.userIds : ['00000000-0000-0000-0000-000000000000'];
   if (m.userIds.includes(actorId)) {
-    throw new AppError('conflict', say(locale, { zh: '不能以示例账号删除示例，请用你自己的管理员账号', en: 'Remove the example with your own admin account, not an example one' }));
+    throw new AppError('conflict', msg(locale, 'errors.examples.removeAsExampleUser'));
   }
   // Records outside the example form that an example user owns or created are
   // real data now: deleting the user would lose or orphan them.
@@ -82,10 +82,7 @@ export async function removeExample(trx: Transaction<DB>, locale: Locale, actorI
   if (foreign.n > 0) {
     throw new AppError(
       'conflict',
-      say(locale, {
-        zh: `示例用户在其他表单中还有 ${foreign.n} 条记录，请先转交负责人再删除示例`,
-        en: `Example users still own ${foreign.n} records in other forms; give them to someone else first`,
-      }),
+      msg(locale, 'errors.examples.foreignRecords', { count: foreign.n }),
     );
   }
 

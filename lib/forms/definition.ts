@@ -4,7 +4,8 @@
  * and on the server (publish), so an admin sees the same verdict in both places.
  */
 import type { ErrorObject } from 'ajv';
-import { say, type Locale } from '@/lib/i18n';
+import { msg, type Locale, type MessageKeyUnder, type MessageParams } from '@/lib/i18n';
+import { messagesFor, type AppMessages } from '@/messages';
 import metaSchema from '../../schemas/form.schema.json';
 import { compileDetached, createAjv } from './ajv';
 import { compileLinear, PatternError } from './linear-regexp';
@@ -157,39 +158,15 @@ type MetaValidate = ((data: unknown) => boolean) & { errors?: ErrorObject[] | nu
 let metaValidate: MetaValidate | undefined;
 const getMetaValidate = (): MetaValidate => (metaValidate ??= createAjv().compile(metaSchema) as MetaValidate);
 
-/** Names of settings in admin language. */
-const SETTINGS: Record<string, { zh: string; en: string }> = {
-  type: { zh: '数据类型', en: 'data type' },
-  title: { zh: '标题', en: 'title' },
-  description: { zh: '说明', en: 'help text' },
-  default: { zh: '默认值', en: 'default value' },
-  minLength: { zh: '最小长度', en: 'minimum length' },
-  maxLength: { zh: '最大长度', en: 'maximum length' },
-  pattern: { zh: '格式规则（正则表达式）', en: 'pattern' },
-  minimum: { zh: '最小值', en: 'minimum' },
-  maximum: { zh: '最大值', en: 'maximum' },
-  multipleOf: { zh: '步长', en: 'step' },
-  enum: { zh: '选项', en: 'options' },
-  items: { zh: '选项', en: 'options' },
-  uniqueItems: { zh: '不可重复选择', en: 'distinct choices' },
-  minItems: { zh: '最少选择数', en: 'minimum number of choices' },
-  maxItems: { zh: '最多选择数', en: 'maximum number of choices' },
-  format: { zh: '格式', en: 'format' },
-  'x-widget': { zh: '控件类型', en: 'widget type' },
-  'x-encrypted': { zh: '加密存储', en: 'encryption' },
-  'x-mask': { zh: '脱敏规则', en: 'mask rule' },
-  'x-placeholder': { zh: '占位提示', en: 'placeholder' },
-  'x-order': { zh: '字段顺序', en: 'field order' },
-  required: { zh: '必填字段', en: 'required fields' },
-  properties: { zh: '字段', en: 'fields' },
-};
+/** Settings with a name in admin language (messages validation.settings.*). */
+type SettingKey = keyof AppMessages['validation']['settings'];
+const isSetting = (kw: string): kw is SettingKey => hasOwn(messagesFor('zh-CN').validation.settings, kw);
 
 /** 「最小值（minimum）」 / “minimum”: the friendly name, and the raw key for the JSON view. */
 function setting(kw: string, locale: Locale): string {
   // `kw` comes from the admin's definition: `constructor` must not read Object.prototype.
-  const s = hasOwn(SETTINGS, kw) ? SETTINGS[kw] : undefined;
-  if (locale === 'en') return s && s.en !== kw ? `${s.en} (${kw})` : kw;
-  return s ? `${s.zh}（${kw}）` : kw;
+  const name = isSetting(kw) ? msg(locale, `validation.settings.${kw}`) : kw;
+  return name === kw ? kw : msg(locale, 'validation.settingName', { name, key: kw });
 }
 
 const decode = (seg: string) => seg.replace(/~1/g, '/').replace(/~0/g, '~');
@@ -202,8 +179,8 @@ class Messages {
     readonly locale: Locale,
   ) {}
 
-  m(zh: string, en: string): string {
-    return say(this.locale, { zh, en });
+  m(key: MessageKeyUnder<'validation.definition'>, params?: MessageParams): string {
+    return msg(this.locale, key, params);
   }
 
   /** The field as the admin knows it: its title, else its key. */
@@ -216,7 +193,7 @@ class Messages {
 
   /** Quotes a name: 「X」 / “X”. */
   q(s: string): string {
-    return this.locale === 'en' ? `“${s}”` : `「${s}」`;
+    return msg(this.locale, 'validation.quote', { name: s });
   }
 
   kindOf(key: string): FieldKind | undefined {
@@ -247,16 +224,13 @@ function translateMetaError(e: ErrorObject, t: Messages): DefinitionError | null
       return {
         path: pointer('properties', key),
         field: key,
-        message: m(`字段标识${q(key)}是保留名称，请换一个`, `Field key ${q(key)} is a reserved name; choose another`),
+        message: m('validation.definition.reservedKey', { key: q(key) }),
       };
     }
     return {
       path: pointer('properties', key),
       field: key,
-      message: m(
-        `字段标识${q(key)}无效：须以英文字母开头，只能包含字母、数字和下划线，最长 63 个字符`,
-        `Field key ${q(key)} is invalid: it must start with a letter and contain only letters, digits and underscores (at most 63 characters)`,
-      ),
+      message: m('validation.definition.invalidKey', { key: q(key) }),
     };
   }
 
@@ -269,40 +243,36 @@ function translateMetaError(e: ErrorObject, t: Messages): DefinitionError | null
     const kw = rest[0];
 
     if (rest.length === 0) {
-      if (e.keyword === 'type') return at(m(`字段${f}的定义必须是一个对象`, `Field ${f} must be an object`));
+      if (e.keyword === 'type') return at(m('validation.definition.fieldNotObject', { field: f }));
       if (e.keyword === 'required') {
         const missing = String(params.missingProperty);
         const path = e.instancePath + pointer(missing);
-        if (missing === 'title') return at(m(`字段${q(key)}缺少标题`, `Field ${q(key)} has no title`), path);
+        if (missing === 'title') return at(m('validation.definition.noTitle', { field: q(key) }), path);
         if (missing === 'enum' || missing === 'items') {
-          return at(m(`字段${f}至少需要一个选项`, `Field ${f} needs at least one option`), path);
+          return at(m('validation.definition.noOptions', { field: f }), path);
         }
-        return at(m(`字段${f}缺少设置：${setting(missing, t.locale)}`, `Field ${f} is missing its ${setting(missing, t.locale)}`), path);
+        return at(m('validation.definition.missingSetting', { field: f, setting: setting(missing, t.locale) }), path);
       }
       if (e.keyword === 'unevaluatedProperties' || e.keyword === 'additionalProperties') {
         const extra = String(params.unevaluatedProperty ?? params.additionalProperty);
         const kind = t.kindOf(key);
-        const kindZh = kind ? `（${fieldKindLabel(kind, 'zh-CN')}）` : '';
-        const kindEn = kind ? ` (${fieldKindLabel(kind, 'en')})` : '';
+        const kindName = kind ? m('validation.definition.kindSuffix', { kind: fieldKindLabel(kind, t.locale) }) : '';
         return at(
-          m(`字段${f}${kindZh}不支持设置${q(extra)}`, `Field ${f}${kindEn} does not support the setting ${q(extra)}`),
+          m('validation.definition.unsupportedSetting', { field: f, kind: kindName, setting: q(extra) }),
           e.instancePath + pointer(extra),
         );
       }
     }
 
     if (kw === 'x-widget' && e.keyword === 'enum') {
-      return at(m(`字段${f}的控件类型${q(String(data))}不受支持`, `Field ${f}: widget type ${q(String(data))} is not supported`));
+      return at(m('validation.definition.unsupportedWidget', { field: f, value: q(String(data)) }));
     }
     if (kw === 'x-mask' && rest.length === 1 && e.keyword === 'enum') {
-      return at(m(`字段${f}的脱敏规则${q(String(data))}不受支持`, `Field ${f}: mask rule ${q(String(data))} is not supported`));
+      return at(m('validation.definition.unsupportedMask', { field: f, value: q(String(data)) }));
     }
     if (kw === 'x-encrypted' && e.keyword === 'const') {
       return at(
-        m(
-          `负责人字段${f}不能加密存储：按“本人”“本部门”划分的数据范围要读取它`,
-          `Owner field ${f} cannot be encrypted: row scopes such as “own” and “department” need to read it`,
-        ),
+        m('validation.definition.ownerEncrypted', { field: f }),
       );
     }
     if ((kw === 'type' || kw === 'format') && rest.length === 1 && e.keyword === 'const') {
@@ -310,14 +280,14 @@ function translateMetaError(e: ErrorObject, t: Messages): DefinitionError | null
       const expected = String(params.allowedValue);
       const kindName = kind ? q(fieldKindLabel(kind, t.locale)) : '';
       return kw === 'type'
-        ? at(m(`字段${f}的数据类型应为 ${expected}（控件类型${kindName}）`, `Field ${f}: the data type must be ${expected} for the widget type ${kindName}`))
-        : at(m(`字段${f}的格式应为 ${expected}（控件类型${kindName}）`, `Field ${f}: the format must be ${expected} for the widget type ${kindName}`));
+        ? at(m('validation.definition.typeForKind', { field: f, expected, kind: kindName }))
+        : at(m('validation.definition.formatForKind', { field: f, expected, kind: kindName }));
     }
     if (kw === 'title' && rest.length === 1) {
       if (e.keyword === 'maxLength') {
-        return at(m(`字段${f}的标题不能超过 ${params.limit} 个字符`, `Field ${f}: the title must be at most ${params.limit} characters`));
+        return at(m('validation.definition.titleTooLong', { field: f, limit: String(params.limit) }));
       }
-      return at(m(`字段${q(key)}缺少标题`, `Field ${q(key)} has no title`));
+      return at(m('validation.definition.noTitle', { field: q(key) }));
     }
     const options = (kw === 'enum' && rest.length <= 2) || (kw === 'items' && rest[1] === 'enum' && rest.length <= 3);
     if (options) {
@@ -326,59 +296,59 @@ function translateMetaError(e: ErrorObject, t: Messages): DefinitionError | null
         const list = data as unknown[];
         return at(duplicateOption(t, key, String(list[params.j as number])));
       }
-      if (!itemLevel && e.keyword === 'minItems') return at(m(`字段${f}至少需要一个选项`, `Field ${f} needs at least one option`));
+      if (!itemLevel && e.keyword === 'minItems') return at(m('validation.definition.noOptions', { field: f }));
       if (!itemLevel && e.keyword === 'maxItems') {
-        return at(m(`字段${f}最多只能有 ${params.limit} 个选项`, `Field ${f} can have at most ${params.limit} options`));
+        return at(m('validation.definition.tooManyOptions', { field: f, limit: String(params.limit) }));
       }
-      if (itemLevel && e.keyword === 'minLength') return at(m(`字段${f}的选项不能为空`, `Field ${f}: options must not be empty`));
+      if (itemLevel && e.keyword === 'minLength') return at(m('validation.definition.emptyOption', { field: f }));
       if (itemLevel && e.keyword === 'maxLength') {
-        return at(m(`字段${f}的选项不能超过 ${params.limit} 个字符`, `Field ${f}: options must be at most ${params.limit} characters`));
+        return at(m('validation.definition.optionTooLong', { field: f, limit: String(params.limit) }));
       }
-      if (itemLevel && e.keyword === 'type') return at(m(`字段${f}的选项必须是文本`, `Field ${f}: options must be text`));
+      if (itemLevel && e.keyword === 'type') return at(m('validation.definition.optionNotText', { field: f }));
     }
     if (kw === 'uniqueItems' && e.keyword === 'const') {
-      return at(m(`多选字段${f}必须设置为不可重复选择（uniqueItems: true）`, `Multiple-choice field ${f} must have distinct choices (uniqueItems: true)`));
+      return at(m('validation.definition.multiselectUnique', { field: f }));
     }
     if (rest.length === 1 && LIMIT_KEYWORDS.has(kw)) {
-      return at(m(`字段${f}的${SETTINGS[kw].zh}必须是不小于 0 的整数`, `Field ${f}: the ${SETTINGS[kw].en} must be a whole number of at least 0`));
+      return at(m('validation.definition.wholeNumber', { field: f, setting: msg(t.locale, `validation.settings.${kw as SettingKey}`) }));
     }
     if (rest.length === 1 && kw === 'multipleOf') {
-      return at(m(`字段${f}的步长必须是大于 0 的数字`, `Field ${f}: the step must be a number greater than 0`));
+      return at(m('validation.definition.stepPositive', { field: f }));
     }
     if (rest.length === 1 && (kw === 'minimum' || kw === 'maximum')) {
-      return at(m(`字段${f}的${SETTINGS[kw].zh}必须是数字`, `Field ${f}: the ${SETTINGS[kw].en} must be a number`));
+      return at(m('validation.definition.notANumber', { field: f, setting: msg(t.locale, `validation.settings.${kw}`) }));
     }
     if (rest.length === 1 && kw === 'pattern') {
       return at(
-        m(`字段${f}的格式规则（正则表达式）须为 1 到 500 个字符的文本`, `Field ${f}: the pattern must be text of 1 to 500 characters`),
+        m('validation.definition.patternLength', { field: f }),
       );
     }
     if (rest.length === 1 && e.keyword === 'maxLength') {
       return at(
-        m(`字段${f}的${setting(kw, t.locale)}不能超过 ${params.limit} 个字符`, `Field ${f}: the ${setting(kw, t.locale)} must be at most ${params.limit} characters`),
+        m('validation.definition.settingTooLong', { field: f, setting: setting(kw, t.locale), limit: String(params.limit) }),
       );
     }
     return at(
       kw
-        ? m(`字段${f}的设置${setting(kw, t.locale)}无效`, `Field ${f}: the ${setting(kw, t.locale)} setting is invalid`)
-        : m(`字段${f}的定义无效`, `Field ${f} is not defined correctly`),
+        ? m('validation.definition.invalidSetting', { field: f, setting: setting(kw, t.locale) })
+        : m('validation.definition.invalidField', { field: f }),
     );
   }
 
   // Form-level problems.
   const path = e.instancePath;
   if (segs.length === 0) {
-    if (e.keyword === 'type') return { path, message: m('表单定义必须是一个 JSON 对象', 'The form definition must be a JSON object') };
+    if (e.keyword === 'type') return { path, message: m('validation.definition.notAnObject') };
     if (e.keyword === 'required') {
       const missing = String(params.missingProperty);
       return {
         path: pointer(missing),
-        message: m(`表单定义缺少${setting(missing, t.locale)}`, `The form definition is missing its ${setting(missing, t.locale)}`),
+        message: m('validation.definition.formMissingSetting', { setting: setting(missing, t.locale) }),
       };
     }
     if (e.keyword === 'additionalProperties') {
       const extra = String(params.additionalProperty);
-      return { path: pointer(extra), message: m(`表单定义不支持设置${q(extra)}`, `The form definition does not support the setting ${q(extra)}`) };
+      return { path: pointer(extra), message: m('validation.definition.formUnsupportedSetting', { setting: q(extra) }) };
     }
   }
   const top = segs[0];
@@ -386,39 +356,39 @@ function translateMetaError(e: ErrorObject, t: Messages): DefinitionError | null
     const list = data as unknown[];
     const dup = String(list[params.j as number]);
     return top === 'x-order'
-      ? { path, field: dup, message: m(`字段顺序（x-order）中${q(dup)}出现了不止一次`, `${q(dup)} appears more than once in the field order (x-order)`) }
-      : { path, field: dup, message: m(`必填字段（required）中${q(dup)}出现了不止一次`, `${q(dup)} appears more than once in the required fields`) };
+      ? { path, field: dup, message: m('validation.definition.duplicateInOrder', { key: q(dup) }) }
+      : { path, field: dup, message: m('validation.definition.duplicateInRequired', { key: q(dup) }) };
   }
   if ((top === 'x-order' || top === 'required') && segs.length === 2) {
     return {
       path,
-      message: m(`${setting(top, t.locale)}中的${q(String(data))}不是有效的字段标识`, `${q(String(data))} in the ${setting(top, t.locale)} is not a valid field key`),
+      message: m('validation.definition.invalidKeyInList', { setting: setting(top, t.locale), value: q(String(data)) }),
     };
   }
   if (top === 'properties' && e.keyword === 'maxProperties') {
-    return { path, message: m(`一个表单最多只能有 ${params.limit} 个字段`, `A form can have at most ${params.limit} fields`) };
+    return { path, message: m('validation.definition.tooManyFields', { limit: String(params.limit) }) };
   }
   if (top === 'title' && e.keyword === 'maxLength') {
-    return { path, message: m(`表单标题不能超过 ${params.limit} 个字符`, `The form title must be at most ${params.limit} characters`) };
+    return { path, message: m('validation.definition.formTitleTooLong', { limit: String(params.limit) }) };
   }
   if (top === 'additionalProperties') {
     return {
       path,
-      message: m('表单不接受额外的键：additionalProperties 只能为 false', 'A form accepts no extra keys: additionalProperties can only be false'),
+      message: m('validation.definition.additionalProperties'),
     };
   }
   if (top === '$schema') {
-    return { path, message: m('只支持 JSON Schema 2020-12（$schema）', 'Only JSON Schema 2020-12 is supported ($schema)') };
+    return { path, message: m('validation.definition.schemaVersion') };
   }
   return {
     path,
-    message: m(`表单定义中的${setting(top ?? '', t.locale)}无效`, `The form definition's ${setting(top ?? '', t.locale)} is invalid`),
+    message: m('validation.definition.formInvalidSetting', { setting: setting(top ?? '', t.locale) }),
   };
 }
 
 function duplicateOption(t: Messages, key: string, option: string): string {
   const f = t.name(key);
-  return t.m(`字段${f}的选项${t.q(option)}重复`, `Field ${f}: option ${t.q(option)} appears more than once`);
+  return t.m('validation.definition.duplicateOption', { field: f, option: t.q(option) });
 }
 
 /** Checks the meta-schema cannot express. Skips fields the meta-schema already refused. */
@@ -439,7 +409,7 @@ function semanticErrors(def: Record<string, unknown>, badFields: Set<string>, t:
         errors.push({
           path: '/x-order',
           field: key,
-          message: m(`字段${t.name(key)}不在字段顺序（x-order）中`, `Field ${t.name(key)} is missing from the field order (x-order)`),
+          message: m('validation.definition.notInOrder', { field: t.name(key) }),
         });
       }
     }
@@ -447,7 +417,7 @@ function semanticErrors(def: Record<string, unknown>, badFields: Set<string>, t:
       if (typeof key === 'string' && !hasOwn(props, key)) {
         errors.push({
           path: pointer('x-order', i),
-          message: m(`字段顺序（x-order）中的${q(key)}不是本表单的字段`, `${q(key)} in the field order (x-order) is not a field of this form`),
+          message: m('validation.definition.orderUnknownField', { key: q(key) }),
         });
       }
     });
@@ -459,7 +429,7 @@ function semanticErrors(def: Record<string, unknown>, badFields: Set<string>, t:
       if (typeof key === 'string' && !hasOwn(props, key)) {
         errors.push({
           path: pointer('required', i),
-          message: m(`必填字段${q(key)}不是本表单的字段`, `Required field ${q(key)} is not a field of this form`),
+          message: m('validation.definition.requiredUnknownField', { key: q(key) }),
         });
       }
     });
@@ -469,15 +439,12 @@ function semanticErrors(def: Record<string, unknown>, badFields: Set<string>, t:
   // "department") and row-level security read; two would make ownership ambiguous.
   const owners = keys.filter((k) => isObject(props[k]) && props[k]['x-widget'] === 'owner');
   if (owners.length > 1) {
-    const names = owners.map((k) => t.name(k)).join(t.locale === 'en' ? ', ' : '、');
+    const names = owners.map((k) => t.name(k)).join(msg(t.locale, 'validation.listSeparator'));
     for (const key of owners.slice(1)) {
       errors.push({
         path: pointer('properties', key, 'x-widget'),
         field: key,
-        message: m(
-          `一个表单最多只能有一个负责人字段，现在有 ${owners.length} 个：${names}`,
-          `A form can have at most one owner field; it has ${owners.length}: ${names}`,
-        ),
+        message: m('validation.definition.oneOwner', { count: owners.length, names }),
       });
     }
   }
@@ -496,26 +463,24 @@ function semanticErrors(def: Record<string, unknown>, badFields: Set<string>, t:
         if (e instanceof PatternError && e.problem === 'unsupported') {
           at(
             'pattern',
-            m(
-              `字段${f}的格式规则使用了不支持的写法（反向引用如 \\1、\\k<名称>，或前后查找如 (?=…)、(?<=…)）：这类规则可能让校验耗时极长，请改用不含这些写法的规则`,
-              `Field ${f}: the pattern uses unsupported syntax (backreferences such as \\1 or \\k<name>, or lookaround such as (?=…) or (?<=…)), which can make validation take extremely long; rewrite it without them`,
-            ),
+            // The syntax samples are params: `<` would start a tag in an ICU message.
+            m('validation.definition.patternUnsupported', { field: f, backref: '\\1', namedBackref: '\\k<name>', lookahead: '(?=…)', lookbehind: '(?<=…)' }),
           );
         } else {
-          at('pattern', m(`字段${f}的格式规则不是有效的正则表达式`, `Field ${f}: the pattern is not a valid regular expression`));
+          at('pattern', m('validation.definition.patternInvalid', { field: f }));
         }
       }
     }
     const greater = (lo: string, hi: string) =>
       typeof field[lo] === 'number' && typeof field[hi] === 'number' && (field[lo] as number) > (field[hi] as number);
     if (greater('minLength', 'maxLength')) {
-      at('minLength', m(`字段${f}的最小长度大于最大长度`, `Field ${f}: minimum length is greater than maximum length`));
+      at('minLength', m('validation.definition.minLengthOverMax', { field: f }));
     }
     if (greater('minimum', 'maximum')) {
-      at('minimum', m(`字段${f}的最小值大于最大值`, `Field ${f}: minimum is greater than maximum`));
+      at('minimum', m('validation.definition.minimumOverMax', { field: f }));
     }
     if (greater('minItems', 'maxItems')) {
-      at('minItems', m(`字段${f}的最少选择数大于最多选择数`, `Field ${f}: the minimum number of choices is greater than the maximum`));
+      at('minItems', m('validation.definition.minItemsOverMax', { field: f }));
     }
 
     const options = Array.isArray(field.enum)
@@ -536,10 +501,7 @@ function semanticErrors(def: Record<string, unknown>, badFields: Set<string>, t:
       if (field.type === 'array' && typeof field.minItems === 'number' && field.minItems > seen.size) {
         at(
           'minItems',
-          m(
-            `字段${f}要求至少选择 ${field.minItems} 项，但只有 ${seen.size} 个选项`,
-            `Field ${f} requires at least ${field.minItems} choices but has only ${seen.size} options`,
-          ),
+          m('validation.definition.minItemsOverOptions', { field: f, minItems: field.minItems, options: seen.size }),
         );
       }
     }
@@ -558,7 +520,7 @@ function compileErrors(def: FormDefinition, t: Messages): DefinitionError[] {
     validate = compileDetached(recordSchemaOf(def));
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err);
-    return [{ path: '', message: t.m(`表单定义无法编译：${detail}`, `The form definition cannot be compiled: ${detail}`) }];
+    return [{ path: '', message: t.m('validation.definition.cannotCompile', { detail }) }];
   }
   const errors: DefinitionError[] = [];
   const reported = new Set<string>();
@@ -573,7 +535,7 @@ function compileErrors(def: FormDefinition, t: Messages): DefinitionError[] {
     errors.push({
       path: pointer('properties', key, 'default'),
       field: key,
-      message: t.m(`字段${f}的默认值不符合该字段自身的设置`, `Field ${f}: the default value does not satisfy the field's own settings`),
+      message: t.m('validation.definition.badDefault', { field: f }),
     });
   }
   return errors;

@@ -1,11 +1,11 @@
 /**
- * The field kinds the form builder offers: names in both languages and a valid starting
- * schema for each. Pure, usable in the browser.
+ * The field kinds the form builder offers: names (messages validation.kinds.*) and a valid
+ * starting schema for each. Pure, usable in the browser.
  *
  * The list must stay in step with the `x-widget` enum of schemas/form.schema.json
  * (field-kinds.test.ts checks it).
  */
-import type { Bilingual, Locale } from '@/lib/i18n';
+import { msg, type Locale } from '@/lib/i18n';
 import type { FieldSchema } from './definition';
 
 export const FIELD_KINDS = [
@@ -29,26 +29,25 @@ export type FieldKind = (typeof FIELD_KINDS)[number];
 
 export interface FieldKindInfo {
   kind: FieldKind;
-  label: Bilingual;
   /** Personal data that new fields of this kind encrypt and mask by default. */
   sensitive: boolean;
 }
 
 export const FIELD_KIND_CATALOGUE: Readonly<Record<FieldKind, FieldKindInfo>> = {
-  text: { kind: 'text', label: { zh: '单行文本', en: 'Text' }, sensitive: false },
-  textarea: { kind: 'textarea', label: { zh: '多行文本', en: 'Long text' }, sensitive: false },
-  number: { kind: 'number', label: { zh: '数字', en: 'Number' }, sensitive: false },
-  date: { kind: 'date', label: { zh: '日期', en: 'Date' }, sensitive: false },
-  datetime: { kind: 'datetime', label: { zh: '日期时间', en: 'Date and time' }, sensitive: false },
-  select: { kind: 'select', label: { zh: '单选', en: 'Single choice' }, sensitive: false },
-  multiselect: { kind: 'multiselect', label: { zh: '多选', en: 'Multiple choice' }, sensitive: false },
-  checkbox: { kind: 'checkbox', label: { zh: '勾选框', en: 'Checkbox' }, sensitive: false },
-  phone: { kind: 'phone', label: { zh: '手机号', en: 'Mobile number' }, sensitive: true },
-  email: { kind: 'email', label: { zh: '电子邮箱', en: 'Email' }, sensitive: false },
-  'id-card': { kind: 'id-card', label: { zh: '身份证号', en: 'ID card number' }, sensitive: true },
-  'bank-card': { kind: 'bank-card', label: { zh: '银行卡号', en: 'Bank card number' }, sensitive: true },
-  address: { kind: 'address', label: { zh: '地址', en: 'Address' }, sensitive: false },
-  owner: { kind: 'owner', label: { zh: '负责人', en: 'Owner' }, sensitive: false },
+  text: { kind: 'text', sensitive: false },
+  textarea: { kind: 'textarea', sensitive: false },
+  number: { kind: 'number', sensitive: false },
+  date: { kind: 'date', sensitive: false },
+  datetime: { kind: 'datetime', sensitive: false },
+  select: { kind: 'select', sensitive: false },
+  multiselect: { kind: 'multiselect', sensitive: false },
+  checkbox: { kind: 'checkbox', sensitive: false },
+  phone: { kind: 'phone', sensitive: true },
+  email: { kind: 'email', sensitive: false },
+  'id-card': { kind: 'id-card', sensitive: true },
+  'bank-card': { kind: 'bank-card', sensitive: true },
+  address: { kind: 'address', sensitive: false },
+  owner: { kind: 'owner', sensitive: false },
 };
 
 export function isFieldKind(value: unknown): value is FieldKind {
@@ -57,8 +56,7 @@ export function isFieldKind(value: unknown): value is FieldKind {
 
 /** The kind's name in the UI language, e.g. 单行文本 / Text. */
 export function fieldKindLabel(kind: FieldKind, locale: Locale): string {
-  const label = FIELD_KIND_CATALOGUE[kind].label;
-  return locale === 'en' ? label.en : label.zh;
+  return msg(locale, `validation.kinds.${kind}`);
 }
 
 /**
@@ -66,8 +64,9 @@ export function fieldKindLabel(kind: FieldKind, locale: Locale): string {
  * ID card, bank card) start encrypted and masked: protection is the default an admin has to
  * turn off, not a step an admin has to remember.
  */
-export function newField(kind: FieldKind, title: string): FieldSchema {
+export function newField(kind: FieldKind, title: string, locale: Locale = 'zh-CN'): FieldSchema {
   const base = { title, 'x-widget': kind } as const;
+  const options = () => [msg(locale, 'builder.options.newOption', { n: 1 }), msg(locale, 'builder.options.newOption', { n: 2 })];
   switch (kind) {
     case 'text':
       return { type: 'string', ...base, maxLength: 100 };
@@ -80,9 +79,9 @@ export function newField(kind: FieldKind, title: string): FieldSchema {
     case 'datetime':
       return { type: 'string', ...base, format: 'date-time' };
     case 'select':
-      return { type: 'string', ...base, enum: ['选项1', '选项2'] };
+      return { type: 'string', ...base, enum: options() };
     case 'multiselect':
-      return { type: 'array', ...base, items: { type: 'string', enum: ['选项1', '选项2'] }, uniqueItems: true };
+      return { type: 'array', ...base, items: { type: 'string', enum: options() }, uniqueItems: true };
     case 'checkbox':
       return { type: 'boolean', ...base };
     case 'phone':

@@ -8,14 +8,14 @@ import 'server-only';
 import { sql } from 'kysely';
 import { defineOperation, type OperationContext } from '@/lib/operation';
 import { AppError } from '@/lib/errors';
-import { say, type Locale } from '@/lib/i18n';
+import { msg, type Locale } from '@/lib/i18n';
 import { decideAll, grantErrors, type Grant } from '@/lib/policy/grants';
 import { countPlainValues, countRecordsInScopes, countSealedValues, countValuesOfOtherType } from '@/lib/records/operations';
 import { fieldsOf, validateDefinition, type FieldSchema, type FormDefinition } from './definition';
 
 const uuid = { type: 'string', format: 'uuid' } as const;
 
-const formNotFound = (locale: Locale) => new AppError('not_found', say(locale, { zh: '表单不存在', en: 'Form not found' }));
+const formNotFound = (locale: Locale) => new AppError('not_found', msg(locale, 'errors.forms.notFound'));
 
 export const emptyDefinition = (title: string): FormDefinition => ({
   type: 'object',
@@ -32,7 +32,7 @@ function refuseInvalid(locale: Locale, draft: unknown): FormDefinition {
   for (const e of result.errors) fields[e.path || '/'] ??= e.message;
   throw new AppError(
     'invalid_input',
-    say(locale, { zh: `表单定义无效：${result.errors[0].message}`, en: `Invalid form definition: ${result.errors[0].message}` }),
+    msg(locale, 'errors.forms.invalidDefinition', { reason: result.errors[0].message }),
     { fields, errors: result.errors },
   );
 }
@@ -225,7 +225,7 @@ export const publishForm = defineOperation<{ formId: string }, { version: number
     const form = await requireForm(ctx, input.formId);
     const definition = refuseInvalid(ctx.locale, form.draft);
     if (definition['x-order'].length === 0) {
-      throw new AppError('invalid_input', say(ctx.locale, { zh: '表单至少需要一个字段', en: 'A form needs at least one field' }));
+      throw new AppError('invalid_input', msg(ctx.locale, 'errors.forms.noFields'));
     }
     await refusePlaintextUnderEncryption(ctx, form.id, definition);
     await refuseValuesOfOtherType(ctx, form.id, form.published_version, definition);
@@ -255,22 +255,15 @@ async function refusePlaintextUnderEncryption(ctx: OperationContext, formId: str
       const title = f.schema.title;
       throw new AppError(
         'invalid_input',
-        say(ctx.locale, {
-          zh: `字段「${title}」已有 ${plain.n} 条未加密的数据，暂不能开启加密存储（加密已有数据的功能将在后续版本提供）。可以新建一个加密字段代替。`,
-          en: `Field “${title}” already holds ${plain.n} unencrypted values, so encryption cannot be turned on yet (encrypting existing data comes in a later version). Add a new encrypted field instead.`,
-        }),
+        msg(ctx.locale, 'errors.forms.plainValuesBlockEncryption', { title, count: plain.n }),
         { fields: { [`/properties/${f.key}/x-encrypted`]: title } },
       );
     }
   }
 }
 
-const TYPE_NAMES: Record<FieldSchema['type'], { zh: string; en: string }> = {
-  string: { zh: '文本', en: 'text' },
-  number: { zh: '数字', en: 'a number' },
-  boolean: { zh: '是/否', en: 'yes/no' },
-  array: { zh: '多项选择', en: 'a list of choices' },
-};
+/** The data types a field can have, named in messages (errors.forms.typeNames). */
+const TYPE_NAMES: ReadonlySet<string> = new Set<FieldSchema['type']>(['string', 'number', 'boolean', 'array']);
 
 /**
  * A field's type may change only if the stored values (in the recycle bin
@@ -296,18 +289,12 @@ async function refuseValuesOfOtherType(ctx: OperationContext, formId: string, pu
     const n = others[f.key] ?? 0;
     const s = sealed[f.key] ?? 0;
     if (n === 0 && s === 0) continue;
-    const type = TYPE_NAMES[f.schema.type] ?? { zh: f.schema.type, en: f.schema.type };
+    const type = TYPE_NAMES.has(f.schema.type) ? msg(ctx.locale, `errors.forms.typeNames.${f.schema.type}`) : f.schema.type;
     throw new AppError(
       'invalid_input',
       n > 0
-        ? say(ctx.locale, {
-            zh: `字段「${title}」有 ${n} 条记录（含回收站）的值不是${type.zh}，不能改为此类型。请先修改这些记录，或保留原来的类型。`,
-            en: `Field “${title}” holds values that are not ${type.en} in ${n} records (recycle bin included), so it cannot take this type. Change those records first, or keep the field's type.`,
-          })
-        : say(ctx.locale, {
-            zh: `字段「${title}」有 ${s} 条加密存储的值，无法检查其类型，暂不能更改该字段的类型。可以新建一个字段代替。`,
-            en: `Field “${title}” holds ${s} encrypted values whose type cannot be checked, so its type cannot change yet. Add a new field instead.`,
-          }),
+        ? msg(ctx.locale, 'errors.forms.valuesBlockTypeChange', { title, count: n, type })
+        : msg(ctx.locale, 'errors.forms.encryptedBlockTypeChange', { title, count: s }),
       { fields: { [`/properties/${f.key}/type`]: title }, field: f.key, records: n || s },
     );
   }
@@ -336,10 +323,7 @@ async function refuseCiphertextUnderPlain(ctx: OperationContext, formId: string,
       const title = f.schema.title;
       throw new AppError(
         'invalid_input',
-        say(ctx.locale, {
-          zh: `字段「${title}」已有 ${stored.n} 条加密数据，暂不能关闭加密存储（解密已有数据的功能将在后续版本提供）。`,
-          en: `Field “${title}” already holds ${stored.n} encrypted values, so encryption cannot be turned off yet (decrypting existing data comes in a later version).`,
-        }),
+        msg(ctx.locale, 'errors.forms.encryptedBlockDecryption', { title, count: stored.n }),
         { fields: { [`/properties/${f.key}/x-encrypted`]: title } },
       );
     }
@@ -385,7 +369,7 @@ export const setFormGrant = defineOperation<{ formId: string; groupId: string; g
   async run(ctx, input) {
     await requireForm(ctx, input.formId);
     const group = await ctx.db.selectFrom('groups').select('id').where('id', '=', input.groupId).executeTakeFirst();
-    if (!group) throw new AppError('not_found', say(ctx.locale, { zh: '用户组不存在', en: 'Group not found' }));
+    if (!group) throw new AppError('not_found', msg(ctx.locale, 'errors.forms.groupNotFound'));
     if (input.grant === null) {
       await ctx.db.deleteFrom('grants').where('form_id', '=', input.formId).where('group_id', '=', input.groupId).execute();
     } else {
@@ -397,7 +381,7 @@ export const setFormGrant = defineOperation<{ formId: string; groupId: string; g
         const where = first.instancePath || '/';
         throw new AppError(
           'invalid_input',
-          say(ctx.locale, { zh: `授权规则无效（${where}）：${first.message}`, en: `Invalid grant at ${where}: ${first.message}` }),
+          msg(ctx.locale, 'errors.forms.invalidGrant', { where, reason: first.message ?? '' }),
           { fields: Object.fromEntries(errors.map((e) => [e.instancePath || '/', e.message ?? 'invalid'])) },
         );
       }

@@ -4,7 +4,7 @@
  * (lib/records) run the same code and show the same words.
  */
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { say, type Bilingual, type Locale } from '@/lib/i18n';
+import { msg, type Locale, type MessageKeyUnder, type MessageParams } from '@/lib/i18n';
 import { compileDetached } from './ajv';
 import { fieldsOf, recordSchemaOf, type FieldInfo, type FormDefinition } from './definition';
 
@@ -91,68 +91,50 @@ export function normalizeValues(def: FormDefinition, raw: unknown): RecordValues
 
 const CHOICE_KINDS = new Set(['select', 'multiselect', 'date', 'datetime', 'checkbox', 'owner']);
 
-const FORMAT_MESSAGES: Record<string, Bilingual> = {
-  date: { zh: '请输入有效日期，如 2024-01-31', en: 'Enter a valid date, e.g. 2024-01-31' },
-  'date-time': { zh: '请输入有效的日期和时间', en: 'Enter a valid date and time' },
-  email: { zh: '请输入有效的电子邮箱地址', en: 'Enter a valid email address' },
-  'cn-mobile': { zh: '请输入 11 位中国大陆手机号', en: 'Enter an 11-digit mainland China mobile number' },
-  'cn-id-card': { zh: '请输入有效的 18 位居民身份证号码', en: 'Enter a valid 18-character resident ID card number' },
-  'bank-card': { zh: '请输入有效的银行卡号（12–19 位数字）', en: 'Enter a valid bank card number (12–19 digits)' },
-  uuid: { zh: '请选择有效的用户', en: 'Choose a valid user' },
-};
-
-const TYPE_MESSAGES: Record<string, Bilingual> = {
-  number: { zh: '请输入数字', en: 'Enter a number' },
-  string: { zh: '请输入文本', en: 'Enter text' },
-  boolean: { zh: '请选择是或否', en: 'Choose yes or no' },
-  array: { zh: '请选择一项或多项', en: 'Choose one or more options' },
-};
-
-const UNKNOWN_FIELD: Bilingual = { zh: '未知字段', en: 'Unknown field' };
-
-const plural = (n: unknown, one: string, many: string) => (n === 1 ? one : many);
+/** Formats and types with a message of their own (validation.record.format.*, .type.*). */
+const FORMAT_MESSAGES = new Set(['date', 'date-time', 'email', 'cn-mobile', 'cn-id-card', 'bank-card', 'uuid'] as const);
+const TYPE_MESSAGES = new Set(['number', 'string', 'boolean', 'array'] as const);
+const has = <T extends string>(set: ReadonlySet<T>, value: unknown): value is T => set.has(value as T);
 
 /** One ajv error as the person filling in the form should read it. */
 export function recordErrorMessage(e: ErrorObject, field: FieldInfo | undefined, locale: Locale): string {
   const p = e.params as Record<string, unknown>;
-  const n = p.limit;
-  const m = (zh: string, en: string) => say(locale, { zh, en });
+  const limit = Number(p.limit);
+  const m = (key: MessageKeyUnder<'validation.record'>, params?: MessageParams) => msg(locale, key, params);
   switch (e.keyword) {
     case 'required':
-      return field && CHOICE_KINDS.has(field.kind) ? m('请选择此项', 'Please make a choice') : m('请填写此项', 'This field is required');
+      return field && CHOICE_KINDS.has(field.kind) ? m('validation.record.choose') : m('validation.record.required');
     case 'type': {
-      const t = TYPE_MESSAGES[String(p.type)];
-      if (t) return say(locale, t);
+      if (has(TYPE_MESSAGES, p.type)) return m(`validation.record.type.${p.type}`);
       break;
     }
     case 'minLength':
-      return m(`至少需要 ${n} 个字符`, `At least ${n} ${plural(n, 'character', 'characters')}`);
+      return m('validation.record.minLength', { limit });
     case 'maxLength':
-      return m(`不能超过 ${n} 个字符`, `At most ${n} ${plural(n, 'character', 'characters')}`);
+      return m('validation.record.maxLength', { limit });
     case 'pattern':
-      return m('格式不正确', 'Invalid format');
+      return m('validation.record.pattern');
     case 'minimum':
-      return m(`不能小于 ${n}`, `Must be at least ${n}`);
+      return m('validation.record.minimum', { limit });
     case 'maximum':
-      return m(`不能大于 ${n}`, `Must be at most ${n}`);
+      return m('validation.record.maximum', { limit });
     case 'multipleOf':
-      return m(`必须是 ${p.multipleOf} 的整数倍`, `Must be a multiple of ${p.multipleOf}`);
+      return m('validation.record.multipleOf', { step: Number(p.multipleOf) });
     case 'enum':
-      return m('请从给定选项中选择', 'Choose one of the given options');
+      return m('validation.record.enum');
     case 'format': {
-      const f = FORMAT_MESSAGES[String(p.format)];
-      if (f) return say(locale, f);
+      if (has(FORMAT_MESSAGES, p.format)) return m(`validation.record.format.${p.format}`);
       break;
     }
     case 'uniqueItems':
-      return m('选项不能重复', 'Each option can be chosen only once');
+      return m('validation.record.uniqueItems');
     case 'minItems':
-      return m(`至少选择 ${n} 项`, `Choose at least ${n}`);
+      return m('validation.record.minItems', { limit });
     case 'maxItems':
-      return m(`最多选择 ${n} 项`, `Choose at most ${n}`);
+      return m('validation.record.maxItems', { limit });
     case 'additionalProperties':
     case 'unevaluatedProperties':
-      return say(locale, UNKNOWN_FIELD);
+      return m('validation.record.unknownField');
   }
   return e.message ?? e.keyword;
 }
@@ -189,10 +171,7 @@ export function compileRecordValidator(def: FormDefinition): RecordValidator {
     return (_input, locale) => ({
       ok: false,
       errors: {
-        [FORM_ERROR_KEY]: say(locale, {
-          zh: '表单定义中有无法使用的校验规则，请联系管理员修改后重新发布',
-          en: 'The form has a validation rule that cannot be used; ask an administrator to fix and republish it',
-        }),
+        [FORM_ERROR_KEY]: msg(locale, 'validation.record.unusableRule'),
       },
     });
   }
@@ -200,11 +179,11 @@ export function compileRecordValidator(def: FormDefinition): RecordValidator {
     // A Map, then fromEntries: a key such as "__proto__" becomes an own property, never a prototype.
     const errors = new Map<string, string>();
     if (!isObject(input)) {
-      errors.set(FORM_ERROR_KEY, say(locale, { zh: '表单数据格式不正确', en: 'The form data is malformed' }));
+      errors.set(FORM_ERROR_KEY, msg(locale, 'validation.record.malformed'));
       return { ok: false, errors: Object.fromEntries(errors) };
     }
     for (const key of Object.keys(input)) {
-      if (!fields.has(key)) errors.set(key, say(locale, UNKNOWN_FIELD));
+      if (!fields.has(key)) errors.set(key, msg(locale, 'validation.record.unknownField'));
     }
     const values = normalizeValues(def, input);
     if (!validate(values)) {

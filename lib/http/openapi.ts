@@ -23,8 +23,8 @@ export const openApiDocument = {
     version: '1.0.0',
     description:
       'Records of the forms you may use, under the same permissions as the web app. Authenticate with a personal API token ' +
-      '(个人 API 令牌) as `Authorization: Bearer fw_…`. A record outside your rights is 404. Errors are application/problem+json; ' +
-      'send `Accept-Language: en` for English messages (default 简体中文). A request body is read only after the token is accepted ' +
+      '(from the “Personal API tokens” page) as `Authorization: Bearer fw_…`. A record outside your rights is 404. Errors are application/problem+json; ' +
+      'send `Accept-Language: en` for English messages (default Simplified Chinese, zh-CN). A request body is read only after the token is accepted ' +
       '(401 otherwise) and may be at most 1 MB (413); a body that is not JSON is 400, JSON that fails validation is 422 with ' +
       '`errors` by field. Text may not contain NUL characters or unpaired surrogates (422). ' +
       'After 20 unknown tokens within an hour from one IP, every call from that IP ' +

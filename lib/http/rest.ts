@@ -9,7 +9,7 @@ import { describeError } from '@/lib/error-log';
 import { clientIp } from '@/lib/auth/client-ip';
 import type { Caller } from '@/lib/auth/principal';
 import { reportRestAuthFailure } from '@/lib/auth/operations';
-import { say, toLocale, type Locale } from '@/lib/i18n';
+import { msg, toLocale, type Locale } from '@/lib/i18n';
 import { checkCredential } from './operations';
 
 type Params = Record<string, string>;
@@ -47,10 +47,10 @@ function callerOf(request: Request, locale: Locale): Caller {
 export const MAX_BODY_BYTES = 1_000_000;
 
 const tooLarge = (locale: Locale) =>
-  new AppError('payload_too_large', say(locale, { zh: '请求体过大（上限 1 MB）', en: 'The request body is too large (limit 1 MB)' }));
+  new AppError('payload_too_large', msg(locale, 'errors.http.payloadTooLarge'));
 
 const malformed = (locale: Locale) =>
-  new AppError('bad_request', say(locale, { zh: '请求体不是有效的 JSON', en: 'The request body is not valid JSON' }));
+  new AppError('bad_request', msg(locale, 'errors.http.badJson'));
 
 /**
  * Reads a JSON object body, at most `limit` bytes: a declared Content-Length over the limit is
@@ -86,7 +86,7 @@ export async function readJsonBody(request: Request, locale: Locale, limit = MAX
     throw malformed(locale);
   }
   if (body && typeof body === 'object' && !Array.isArray(body)) return body as Record<string, unknown>;
-  throw new AppError('invalid_input', say(locale, { zh: '请求体必须是 JSON 对象', en: 'The request body must be a JSON object' }));
+  throw new AppError('invalid_input', msg(locale, 'errors.http.notAnObject'));
 }
 
 /**
@@ -105,7 +105,7 @@ async function authenticationFailed(request: Request, caller: Caller, e: AppErro
   }
   if (lock) {
     const minutes = Math.max(1, Math.ceil(lock.retryAfter / 60));
-    const res = problem(429, say(locale, { zh: `无效令牌尝试过多，请 ${minutes} 分钟后再试`, en: `Too many invalid tokens. Try again in ${minutes} min` }), 'rate_limited');
+    const res = problem(429, msg(locale, 'errors.http.tokenRateLimited', { minutes }), 'rate_limited');
     res.headers.set('retry-after', String(lock.retryAfter));
     return res;
   }
@@ -121,7 +121,7 @@ export function restRoute(handler: Handler, options: { status?: number; public?:
     try {
       caller = callerOf(request, locale);
       if (caller.credential.type === 'anonymous' && !options.public) {
-        throw new AppError('unauthenticated', say(locale, { zh: '缺少或无效的 API 令牌', en: 'Missing or invalid API token' }));
+        throw new AppError('unauthenticated', msg(locale, 'errors.http.badToken'));
       }
       const asked = caller;
       const body = async () => {
@@ -143,7 +143,7 @@ export function restRoute(handler: Handler, options: { status?: number; public?:
       }
       // Codes only: the error object's message can quote stored values.
       console.error(`[formwarden] REST handler ${request.method} ${new URL(request.url).pathname} failed: ${describeError(e)}`);
-      return problem(500, say(locale, { zh: '服务器内部错误', en: 'Internal error' }), 'internal');
+      return problem(500, msg(locale, 'errors.http.internal'), 'internal');
     }
   };
 }

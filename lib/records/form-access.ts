@@ -7,7 +7,7 @@ import 'server-only';
 import { sql, type RawBuilder, type Transaction } from 'kysely';
 import type { DB } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
-import { say, type Locale } from '@/lib/i18n';
+import { msg, type Locale } from '@/lib/i18n';
 import { fieldsOf, type FieldInfo, type FormDefinition } from '@/lib/forms/definition';
 import type { Principal } from '@/lib/auth/principal';
 import { decideAll, type Decisions } from '@/lib/policy/grants';
@@ -40,7 +40,7 @@ interface Row {
 }
 
 export const formNotFound = (locale: Locale) =>
-  new AppError('not_found', say(locale, { zh: '表单不存在或无权访问', en: 'Form not found' }));
+  new AppError('not_found', msg(locale, 'errors.records.formNotFound'));
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

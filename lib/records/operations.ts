@@ -7,7 +7,7 @@ import 'server-only';
 import { sql, type SqlBool } from 'kysely';
 import { defineOperation, type OperationContext, type Principal } from '@/lib/operation';
 import { AppError } from '@/lib/errors';
-import { say, type Locale } from '@/lib/i18n';
+import { msg, type Locale } from '@/lib/i18n';
 import { decideAll, type RecordAction, type RowScope } from '@/lib/policy/grants';
 import { getRecordValidator } from '@/lib/forms/record-validator';
 import { isSearchableField, isSortableField } from '@/lib/forms/definition';
@@ -39,22 +39,13 @@ const uuid = { type: 'string', format: 'uuid' } as const;
 const recordVersion = { type: 'integer', minimum: 1, maximum: 2147483647 } as const;
 
 const recordNotFound = (locale: Locale) =>
-  new AppError('not_found', say(locale, { zh: '记录不存在或无权访问', en: 'Record not found' }));
+  new AppError('not_found', msg(locale, 'errors.records.notFound'));
 
 /** Denied action on a form the caller can see at all: an honest 403. */
 const notAllowed = (locale: Locale, action: RecordAction | 'restore') =>
   new AppError(
     'forbidden',
-    say(locale, {
-      zh: { view: '无权查看', create: '无权新建记录', edit: '无权编辑此记录', delete: '无权删除此记录', restore: '无权恢复此记录' }[action],
-      en: {
-        view: 'You may not view these records',
-        create: 'You may not create records here',
-        edit: 'You may not edit this record',
-        delete: 'You may not delete this record',
-        restore: 'You may not restore this record',
-      }[action],
-    }),
+    msg(locale, `errors.records.notAllowed.${action}`),
   );
 
 function requireScope(form: FormAccess, principal: Principal, action: RecordAction): RowScope {
@@ -102,7 +93,7 @@ function missError(locale: Locale, miss: Miss, action: 'edit' | 'delete'): AppEr
 }
 
 function invalid(locale: Locale, fields: Record<string, string>) {
-  return new AppError('invalid_input', say(locale, { zh: '请检查标红的字段', en: 'Please correct the highlighted fields' }), { fields });
+  return new AppError('invalid_input', msg(locale, 'errors.records.checkFields'), { fields });
 }
 
 /**
@@ -119,7 +110,7 @@ async function resolveOwner(ctx: OperationContext, form: FormAccess, values: Rec
     .where('status', '=', 'active')
     .executeTakeFirst();
   if (!owner) {
-    throw invalid(ctx.locale, { [form.ownerKey ?? 'owner']: say(ctx.locale, { zh: '负责人不存在或已停用', en: 'Owner not found or disabled' }) });
+    throw invalid(ctx.locale, { [form.ownerKey ?? 'owner']: msg(ctx.locale, 'errors.records.ownerNotFound') });
   }
   return { stored: rest, ownerId: owner.id, ownerName: owner.name, departmentId: owner.department_id };
 }
@@ -179,7 +170,7 @@ export const listRecords = defineOperation<ListRecordsInput, RecordPage>({
     const sortKey = input.sort ?? 'createdAt';
     const sortField = fields.find((f) => f.key === sortKey && isSortableField(f));
     if (!sortable.has(sortKey) && !sortField) {
-      throw invalid(ctx.locale, { sort: say(ctx.locale, { zh: '不能按此列排序', en: 'Cannot sort by this column' }) });
+      throw invalid(ctx.locale, { sort: msg(ctx.locale, 'errors.records.cannotSort') });
     }
     const q = input.q?.trim();
     const { rows, total } = await listRecordPage(ctx.db, {
@@ -336,10 +327,7 @@ export const updateRecord = defineOperation<UpdateRecordInput, RecordDTO>({
 const conflict = (locale: Locale) =>
   new AppError(
     'conflict',
-    say(locale, {
-      zh: '该记录已被他人修改，请刷新后重新编辑（你的修改未保存）',
-      en: 'Someone else changed this record. Reload it and edit again (your changes were not saved).',
-    }),
+    msg(locale, 'errors.records.conflict'),
   );
 
 export const deleteRecord = defineOperation<{ formId: string; recordId: string; version?: number }, { id: string }>({

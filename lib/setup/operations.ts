@@ -7,7 +7,7 @@ import 'server-only';
 import { sql } from 'kysely';
 import { defineOperation } from '@/lib/operation';
 import { AppError } from '@/lib/errors';
-import { say } from '@/lib/i18n';
+import { msg } from '@/lib/i18n';
 import { unsafeSeedExample, type SeedSummary } from '@/lib/examples/seed';
 import { insertUser } from '@/lib/directory/operations';
 
@@ -44,7 +44,7 @@ export const createFirstAdmin = defineOperation<
     // Serialise concurrent first visits: exactly one becomes the admin.
     await sql`select pg_advisory_xact_lock(7301)`.execute(ctx.db);
     const any = await ctx.db.selectFrom('users').select('id').limit(1).executeTakeFirst();
-    if (any) throw new AppError('setup_required', say(ctx.locale, { zh: '系统已初始化', en: 'Setup is already done' }));
+    if (any) throw new AppError('setup_required', msg(ctx.locale, 'errors.setup.alreadyDone'));
     const userId = await insertUser(ctx, { ...input, isAdmin: true });
     const example = input.loadExample
       ? // Each example user gets its own random password, shown once in this answer; never the admin's.
@@ -79,7 +79,7 @@ export const loadExample = defineOperation<{ password?: string; records?: number
   },
   async run(ctx, input) {
     if (!ctx.principal.systemLabel) {
-      throw new AppError('forbidden', say(ctx.locale, { zh: '示例数据只能在初始化时或通过命令行加载', en: 'The example is loaded at setup or by the command line' }));
+      throw new AppError('forbidden', msg(ctx.locale, 'errors.setup.exampleOnlyAtSetup'));
     }
     const summary = await unsafeSeedExample(ctx.db, { password: input.password, recordCount: input.records ?? 300 });
     ctx.audit({ action: 'seed.example', resourceType: 'form', resourceId: summary.formId, details: { records: summary.records } });
