@@ -12,7 +12,7 @@
 import 'server-only';
 import type { ErrorObject, SchemaObject, ValidateFunction } from 'ajv';
 import localizeZh from 'ajv-i18n/localize/zh';
-import { createAjv } from '@/lib/forms/ajv';
+import { createAjv, UUID_PATTERN } from '@/lib/forms/ajv';
 import { sql, type RawBuilder, type Transaction } from 'kysely';
 import { getDb } from '@/lib/db/connection';
 import type { DB } from '@/lib/db/schema';
@@ -222,13 +222,11 @@ export function defineOperation<I, O>(spec: OperationSpec<I, O>): Operation<I, O
   return op as Operation<I, O>;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The form and record ids an input asked for, when they are syntactically valid UUIDs. */
 export function askedFor(input: unknown): { formId?: string; recordIds: string[] } {
   if (!input || typeof input !== 'object' || Array.isArray(input)) return { recordIds: [] };
   const i = input as { formId?: unknown; recordId?: unknown; recordIds?: unknown };
-  const isId = (v: unknown): v is string => typeof v === 'string' && UUID.test(v);
+  const isId = (v: unknown): v is string => typeof v === 'string' && UUID_PATTERN.test(v);
   const recordIds = [
     ...(isId(i.recordId) ? [i.recordId] : []),
     ...(Array.isArray(i.recordIds) ? i.recordIds.slice(0, 100).filter(isId) : []),

@@ -10,6 +10,7 @@ import { appendAuditEvents } from '@/lib/audit/append';
 import { dummyPasswordHash, hashPassword, passwordProblem, verifyPassword } from './passwords';
 import { hashToken, type Caller } from './principal';
 import { auditAllowance, clearAccount, clearFailures, currentLock, POLICIES, recordFailure, throttleKey, type Lock } from './throttle';
+import { uuidSchema as uuid } from '@/lib/forms/ajv';
 
 export interface SignedIn {
   /**
@@ -355,8 +356,6 @@ export interface ApiTokenDTO {
 /** The lifetimes offered at creation. No "never": a token forgotten in an old script must stop by itself. */
 export const TOKEN_LIFETIMES_DAYS = [30, 90, 365] as const;
 export const DEFAULT_TOKEN_LIFETIME_DAYS = 90;
-
-const uuid = { type: 'string', format: 'uuid' } as const;
 
 async function tokensOf(ctx: OperationContext, userId: string): Promise<ApiTokenDTO[]> {
   const rows = await ctx.db

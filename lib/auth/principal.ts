@@ -11,6 +11,7 @@ import type { Caller } from './credential';
 import type { Locale } from '@/lib/i18n';
 import { isSystemCredential } from './system-caller';
 import { throttleKey } from './throttle';
+import { UUID_PATTERN } from '@/lib/forms/ajv';
 
 export type { Caller, Credential, SystemCredential } from './credential';
 
@@ -44,8 +45,6 @@ export const hashToken = (token: string): string => createHash('sha256').update(
 
 /** 32 random bytes, base64url (lib/auth/operations.ts signIn). */
 const SESSION_SECRET = /^[A-Za-z0-9_-]{43}$/;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface PrincipalRow {
   id: string;
@@ -135,7 +134,7 @@ export async function resolvePrincipal(
       };
       return { principal, prefetched: typeof r?.prefetched === 'string' ? JSON.parse(r.prefetched) : r?.prefetched };
     }
-    if (!UUID.test(c.userId)) return null;
+    if (!UUID_PATTERN.test(c.userId)) return null;
     row = (
       await sql<PrincipalRow>`
         select u.id, u.email, u.name, u.is_admin, u.department_id, u.locale, ${groups},

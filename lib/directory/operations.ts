@@ -6,9 +6,8 @@ import { defineOperation, type OperationContext } from '@/lib/operation';
 import { AppError } from '@/lib/errors';
 import { say, type Locale } from '@/lib/i18n';
 import { hashPassword, passwordProblem } from '@/lib/auth/passwords';
+import { uuidSchema as uuid, nullableUuidSchema as nullableUuid } from '@/lib/forms/ajv';
 
-const uuid = { type: 'string', format: 'uuid' } as const;
-const nullableUuid = { anyOf: [uuid, { type: 'null' }] } as const;
 const nameSchema = { type: 'string', minLength: 1, maxLength: 100 } as const;
 
 export interface UserDTO {

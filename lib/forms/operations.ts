@@ -12,8 +12,7 @@ import { say, type Locale } from '@/lib/i18n';
 import { decideAll, grantErrors, type Grant } from '@/lib/policy/grants';
 import { countPlainValues, countRecordsInScopes, countSealedValues, countValuesOfOtherType } from '@/lib/records/operations';
 import { fieldsOf, validateDefinition, type FieldSchema, type FormDefinition } from './definition';
-
-const uuid = { type: 'string', format: 'uuid' } as const;
+import { uuidSchema as uuid } from '@/lib/forms/ajv';
 
 const formNotFound = (locale: Locale) => new AppError('not_found', say(locale, { zh: '表单不存在', en: 'Form not found' }));
 

@@ -12,6 +12,7 @@ import { fieldsOf, type FieldInfo, type FormDefinition } from '@/lib/forms/defin
 import type { Principal } from '@/lib/auth/principal';
 import { decideAll, type Decisions } from '@/lib/policy/grants';
 import { fieldCrypto, type FieldCrypto } from '@/lib/crypto/keyring';
+import { UUID_PATTERN } from '@/lib/forms/ajv';
 
 export interface FormAccess {
   formId: string;
@@ -42,8 +43,6 @@ interface Row {
 export const formNotFound = (locale: Locale) =>
   new AppError('not_found', say(locale, { zh: '表单不存在或无权访问', en: 'Form not found' }));
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * The published form and the caller's grants on it, as one JSON value. Used
  * as the operation's `prefetch`, so it rides in the principal's statement
@@ -51,7 +50,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export function formAccessPrefetch(input: { formId?: unknown }): RawBuilder<unknown> | undefined {
   const formId = input?.formId;
-  if (typeof formId !== 'string' || !UUID.test(formId)) return undefined;
+  if (typeof formId !== 'string' || !UUID_PATTERN.test(formId)) return undefined;
   return sql`json_build_object('requested', ${formId}::text, 'form',
     (select json_build_object('id', f.id, 'name', f.name, 'description', f.description,
               'published_version', f.published_version, 'schema', fv.schema,

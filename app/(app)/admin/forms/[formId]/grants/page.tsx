@@ -7,9 +7,9 @@ import { isValidGrant } from '@/lib/policy/grants';
 import grantSchema from '@/schemas/grant.schema.json';
 import { GrantsEditor, type GrantValue } from '@/components/forms-admin/grants-editor';
 import { setFormGrantAction } from '../../actions';
+import { UUID_PATTERN } from '@/lib/forms/ajv';
 
 type Params = Promise<{ formId: string }>;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations('grants');
@@ -18,7 +18,7 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default async function GrantsPage({ params }: { params: Params }) {
   const { formId } = await params;
-  if (!UUID.test(formId)) notFound();
+  if (!UUID_PATTERN.test(formId)) notFound();
   const data = await callForPage(listFormGrants, { formId });
   // Field modes are offered only once the grant schema accepts them (policy enforces what it accepts).
   const fieldModes = 'fields' in ((grantSchema as { properties?: Record<string, unknown> }).properties ?? {});
