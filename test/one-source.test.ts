@@ -29,3 +29,20 @@ describe('one UUID pattern', () => {
     expect(copies).toEqual(['lib/forms/ajv.ts']);
   });
 });
+
+describe('operation input types come from their JSON Schemas', () => {
+  const operations = files.filter((f) => /lib\/.+\/operations\.ts$/.test(f));
+
+  it('no operation states its input type by hand', () => {
+    const byHand = operations.filter((f) => /defineOperation</.test(readFileSync(f, 'utf8'))).map((f) => relative(root, f));
+    expect(operations.length).toBeGreaterThan(5);
+    expect(byHand).toEqual([]);
+  });
+
+  it('no hand-written interface duplicates an operation input', () => {
+    const duplicates = [...operations, ...files.filter((f) => f.includes('/components/'))]
+      .filter((f) => /^export (interface|type) \w+Input\b(?! = OperationInput<)/m.test(readFileSync(f, 'utf8')))
+      .map((f) => relative(root, f));
+    expect(duplicates).toEqual([]);
+  });
+});

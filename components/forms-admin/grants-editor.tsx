@@ -15,6 +15,7 @@ import { PageCrumbs } from '../records/page-crumbs';
 import { FormAdminTabs } from './form-admin-tabs';
 import styles from './grants.module.css';
 import { CodeOutlined, InfoCircleOutlined, SaveOutlined, TeamOutlined, UndoOutlined } from '../icons';
+import type { SetFormGrantInput } from '@/lib/forms/operations';
 
 type ScopedAction = 'view' | 'edit' | 'delete';
 type ActionName = ScopedAction | 'create';
@@ -27,10 +28,10 @@ const MODES: FieldMode[] = ['hidden', 'masked', 'read', 'write'];
 const MODE_COLORS: Record<FieldMode, string> = { hidden: 'default', masked: 'purple', read: 'blue', write: 'green' };
 
 /** A grant as stored (docs/operations.md); `fields` only where the grant schema has field modes. */
-export interface GrantValue {
+export type GrantValue = {
   actions: Partial<Record<ActionName, { scope?: Scope } | Record<string, never>>>;
   fields?: Record<string, FieldMode>;
-}
+};
 
 export interface GrantGroup {
   groupId: string;
@@ -79,7 +80,7 @@ function GroupGrant({
   group: GrantGroup;
   fields: { key: string; title: string }[];
   fieldModes: boolean;
-  setGrantAction: Action<{ formId: string; groupId: string; grant: unknown }, { ok: true }>;
+  setGrantAction: Action<SetFormGrantInput, { ok: true }>;
 }) {
   const t = useTranslations('grants');
   const run = useRunAction();
@@ -329,7 +330,7 @@ export function GrantsEditor({
   groups: GrantGroup[];
   /** Whether grants carry field modes (the grant schema has `fields`); until policy enforces them they are refused. */
   fieldModes: boolean;
-  setGrantAction: Action<{ formId: string; groupId: string; grant: unknown }, { ok: true }>;
+  setGrantAction: Action<SetFormGrantInput, { ok: true }>;
 }) {
   const t = useTranslations('grants');
   return (

@@ -106,22 +106,19 @@ export async function insertUser(
   return row.id;
 }
 
-export const listUsers = defineOperation<Record<string, never>, UserDTO[]>({
+export const listUsers = defineOperation({
   name: 'directory.listUsers',
   permission: 'admin',
   readOnly: true,
   input: { type: 'object', additionalProperties: false },
-  async run(ctx) {
+  async run(ctx): Promise<UserDTO[]> {
     const users = await loadUsers(ctx.db);
     ctx.audit({ action: 'directory.listUsers', resourceType: 'user', details: { count: users.length } });
     return users;
   },
 });
 
-export const createUser = defineOperation<
-  { email: string; name: string; password: string; isAdmin?: boolean; departmentId?: string | null; groupIds?: string[] },
-  UserDTO
->({
+export const createUser = defineOperation({
   name: 'directory.createUser',
   permission: 'admin',
   input: {
@@ -137,7 +134,7 @@ export const createUser = defineOperation<
       groupIds: { type: 'array', items: uuid, maxItems: 100 },
     },
   },
-  async run(ctx, input) {
+  async run(ctx, input): Promise<UserDTO> {
     await checkDepartment(ctx, input.departmentId);
     // The admin chose this password, so the new user replaces it at first sign-in.
     const id = await insertUser(ctx, { ...input, mustChangePassword: true });
@@ -153,10 +150,7 @@ async function requireUser(ctx: OperationContext, userId: string) {
   return u;
 }
 
-export const updateUser = defineOperation<
-  { userId: string; name?: string; isAdmin?: boolean; departmentId?: string | null; groupIds?: string[] },
-  UserDTO
->({
+export const updateUser = defineOperation({
   name: 'directory.updateUser',
   permission: 'admin',
   input: {
@@ -171,7 +165,7 @@ export const updateUser = defineOperation<
       groupIds: { type: 'array', items: uuid, maxItems: 100 },
     },
   },
-  async run(ctx, input) {
+  async run(ctx, input): Promise<UserDTO> {
     await requireUser(ctx, input.userId);
     if (input.userId === ctx.principal.userId && input.isAdmin === false) {
       // Locking yourself out of administration is never what an admin meant.
@@ -216,7 +210,7 @@ async function revokeTokens(ctx: OperationContext, userId: string): Promise<numb
   return rows.length;
 }
 
-export const setUserStatus = defineOperation<{ userId: string; status: 'active' | 'disabled' }, UserDTO>({
+export const setUserStatus = defineOperation({
   name: 'directory.setUserStatus',
   permission: 'admin',
   input: {
@@ -225,7 +219,7 @@ export const setUserStatus = defineOperation<{ userId: string; status: 'active' 
     required: ['userId', 'status'],
     properties: { userId: uuid, status: { enum: ['active', 'disabled'] } },
   },
-  async run(ctx, input) {
+  async run(ctx, input): Promise<UserDTO> {
     await requireUser(ctx, input.userId);
     if (input.userId === ctx.principal.userId && input.status === 'disabled') {
       throw fieldError(ctx.locale, 'status', '不能停用自己的账号', 'You cannot disable your own account');
@@ -242,7 +236,7 @@ export const setUserStatus = defineOperation<{ userId: string; status: 'active' 
   },
 });
 
-export const resetPassword = defineOperation<{ userId: string; password: string }, { ok: true }>({
+export const resetPassword = defineOperation({
   name: 'directory.resetPassword',
   permission: 'admin',
   input: {
@@ -251,7 +245,7 @@ export const resetPassword = defineOperation<{ userId: string; password: string 
     required: ['userId', 'password'],
     properties: { userId: uuid, password: { type: 'string', maxLength: 200 } },
   },
-  async run(ctx, input) {
+  async run(ctx, input): Promise<{ ok: true }> {
     await requireUser(ctx, input.userId);
     const problem = passwordProblem(input.password, ctx.locale);
     if (problem) throw new AppError('invalid_input', problem, { fields: { password: problem } });
@@ -276,12 +270,12 @@ export interface DepartmentNode {
   children: DepartmentNode[];
 }
 
-export const listDepartments = defineOperation<Record<string, never>, DepartmentNode[]>({
+export const listDepartments = defineOperation({
   name: 'directory.listDepartments',
   permission: 'authenticated',
   readOnly: true,
   input: { type: 'object', additionalProperties: false },
-  async run(ctx) {
+  async run(ctx): Promise<DepartmentNode[]> {
     const rows = await ctx.db
       .selectFrom('departments as d')
       .select(['d.id', 'd.name', 'd.parent_id', sql<number>`(select count(*)::int from users u where u.department_id = d.id)`.as('member_count')])
@@ -297,11 +291,11 @@ export const listDepartments = defineOperation<Record<string, never>, Department
   },
 });
 
-export const createDepartment = defineOperation<{ name: string; parentId?: string | null }, { id: string }>({
+export const createDepartment = defineOperation({
   name: 'directory.createDepartment',
   permission: 'admin',
   input: { type: 'object', additionalProperties: false, required: ['name'], properties: { name: nameSchema, parentId: nullableUuid } },
-  async run(ctx, input) {
+  async run(ctx, input): Promise<{ id: string }> {
     await checkDepartment(ctx, input.parentId);
     const row = await ctx.db
       .insertInto('departments')
@@ -313,7 +307,7 @@ export const createDepartment = defineOperation<{ name: string; parentId?: strin
   },
 });
 
-export const updateDepartment = defineOperation<{ departmentId: string; name?: string; parentId?: string | null }, { id: string }>({
+export const updateDepartment = defineOperation({
   name: 'directory.updateDepartment',
   permission: 'admin',
   input: {
@@ -322,7 +316,7 @@ export const updateDepartment = defineOperation<{ departmentId: string; name?: s
     required: ['departmentId'],
     properties: { departmentId: uuid, name: nameSchema, parentId: nullableUuid },
   },
-  async run(ctx, input) {
+  async run(ctx, input): Promise<{ id: string }> {
     const dept = await ctx.db.selectFrom('departments').select('id').where('id', '=', input.departmentId).executeTakeFirst();
     if (!dept) throw notFound(ctx.locale, '部门不存在', 'Department not found');
     if (input.parentId) {
@@ -344,11 +338,11 @@ export const updateDepartment = defineOperation<{ departmentId: string; name?: s
   },
 });
 
-export const deleteDepartment = defineOperation<{ departmentId: string }, { ok: true }>({
+export const deleteDepartment = defineOperation({
   name: 'directory.deleteDepartment',
   permission: 'admin',
   input: { type: 'object', additionalProperties: false, required: ['departmentId'], properties: { departmentId: uuid } },
-  async run(ctx, input) {
+  async run(ctx, input): Promise<{ ok: true }> {
     const usage = await sql<{ members: number; children: number; exists: boolean }>`
       select (select count(*)::int from users where department_id = ${input.departmentId}) as members,
              (select count(*)::int from departments where parent_id = ${input.departmentId}) as children,
@@ -372,12 +366,12 @@ export interface GroupDTO {
   members: { id: string; name: string }[];
 }
 
-export const listGroups = defineOperation<Record<string, never>, GroupDTO[]>({
+export const listGroups = defineOperation({
   name: 'directory.listGroups',
   permission: 'admin',
   readOnly: true,
   input: { type: 'object', additionalProperties: false },
-  async run(ctx) {
+  async run(ctx): Promise<GroupDTO[]> {
     const rows = await ctx.db
       .selectFrom('groups as g')
       .select([
@@ -402,7 +396,7 @@ async function checkGroupName(ctx: OperationContext, name: string, exceptId?: st
   if (await q.executeTakeFirst()) throw fieldError(ctx.locale, 'name', '已有同名用户组', 'A group with this name exists');
 }
 
-export const createGroup = defineOperation<{ name: string; description?: string }, { id: string }>({
+export const createGroup = defineOperation({
   name: 'directory.createGroup',
   permission: 'admin',
   input: {
@@ -411,7 +405,7 @@ export const createGroup = defineOperation<{ name: string; description?: string 
     required: ['name'],
     properties: { name: nameSchema, description: { type: 'string', maxLength: 500 } },
   },
-  async run(ctx, input) {
+  async run(ctx, input): Promise<{ id: string }> {
     await checkGroupName(ctx, input.name);
     const row = await ctx.db
       .insertInto('groups')
@@ -423,7 +417,7 @@ export const createGroup = defineOperation<{ name: string; description?: string 
   },
 });
 
-export const updateGroup = defineOperation<{ groupId: string; name?: string; description?: string; memberIds?: string[] }, { id: string }>({
+export const updateGroup = defineOperation({
   name: 'directory.updateGroup',
   permission: 'admin',
   input: {
@@ -437,7 +431,7 @@ export const updateGroup = defineOperation<{ groupId: string; name?: string; des
       memberIds: { type: 'array', items: uuid, maxItems: 10000 },
     },
   },
-  async run(ctx, input) {
+  async run(ctx, input): Promise<{ id: string }> {
     const g = await ctx.db.selectFrom('groups').select('id').where('id', '=', input.groupId).executeTakeFirst();
     if (!g) throw notFound(ctx.locale, '用户组不存在', 'Group not found');
     if (input.name !== undefined) await checkGroupName(ctx, input.name, input.groupId);
@@ -464,11 +458,11 @@ export const updateGroup = defineOperation<{ groupId: string; name?: string; des
   },
 });
 
-export const deleteGroup = defineOperation<{ groupId: string }, { ok: true }>({
+export const deleteGroup = defineOperation({
   name: 'directory.deleteGroup',
   permission: 'admin',
   input: { type: 'object', additionalProperties: false, required: ['groupId'], properties: { groupId: uuid } },
-  async run(ctx, input) {
+  async run(ctx, input): Promise<{ ok: true }> {
     const done = await ctx.db.deleteFrom('groups').where('id', '=', input.groupId).returning('id').executeTakeFirst();
     if (!done) throw notFound(ctx.locale, '用户组不存在', 'Group not found');
     ctx.audit({ action: 'directory.deleteGroup', resourceType: 'group', resourceId: input.groupId });
@@ -476,12 +470,12 @@ export const deleteGroup = defineOperation<{ groupId: string }, { ok: true }>({
   },
 });
 
-export const listUserOptions = defineOperation<Record<string, never>, { id: string; name: string; departmentName: string | null }[]>({
+export const listUserOptions = defineOperation({
   name: 'directory.listUserOptions',
   permission: 'authenticated',
   readOnly: true,
   input: { type: 'object', additionalProperties: false },
-  async run(ctx) {
+  async run(ctx): Promise<{ id: string; name: string; departmentName: string | null }[]> {
     const rows = await ctx.db
       .selectFrom('users as u')
       .leftJoin('departments as d', 'd.id', 'u.department_id')
