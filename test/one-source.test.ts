@@ -46,3 +46,12 @@ describe('operation input types come from their JSON Schemas', () => {
     expect(duplicates).toEqual([]);
   });
 });
+
+describe('JSON results are parsed in one place', () => {
+  it('no module guesses whether a JSON column came back as text (lib/db/connection.ts parses it)', () => {
+    const guesses = files
+      .filter((f) => /typeof [\w?.]+ === 'string' \? \(?JSON\.parse\(/.test(readFileSync(f, 'utf8')))
+      .map((f) => relative(root, f));
+    expect(guesses).toEqual([]);
+  });
+});

@@ -53,7 +53,7 @@ interface PrincipalRow {
   is_admin: boolean;
   department_id: string | null;
   locale: string;
-  group_ids: string[] | string;
+  group_ids: string[];
   credential_id: string;
   must_change_password: boolean;
   read_only?: boolean;
@@ -132,7 +132,7 @@ export async function resolvePrincipal(
         mustChangePassword: false,
         ip: caller.ip,
       };
-      return { principal, prefetched: typeof r?.prefetched === 'string' ? JSON.parse(r.prefetched) : r?.prefetched };
+      return { principal, prefetched: r?.prefetched };
     }
     if (!UUID_PATTERN.test(c.userId)) return null;
     row = (
@@ -143,14 +143,13 @@ export async function resolvePrincipal(
     ).rows[0];
   }
   if (!row) return null;
-  const groupIds = typeof row.group_ids === 'string' ? (JSON.parse(row.group_ids) as string[]) : row.group_ids;
   const principal: Principal = {
     userId: row.id,
     email: row.email,
     name: row.name,
     isAdmin: row.is_admin,
     departmentId: row.department_id,
-    groupIds,
+    groupIds: row.group_ids,
     locale: caller.locale,
     via: c.type === 'session' ? 'session' : c.type === 'token' ? 'token' : 'system',
     sessionId: c.type === 'session' ? row.credential_id : undefined,
@@ -159,6 +158,5 @@ export async function resolvePrincipal(
     mustChangePassword: row.must_change_password,
     ip: caller.ip,
   };
-  const prefetched = typeof row.prefetched === 'string' ? JSON.parse(row.prefetched) : row.prefetched;
-  return { principal, prefetched };
+  return { principal, prefetched: row.prefetched };
 }

@@ -1,6 +1,7 @@
 /** Users, departments and groups: configuration, for administrators. */
 import 'server-only';
 import { sql, type Transaction } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { DB } from '@/lib/db/schema';
 import { defineOperation, type OperationContext } from '@/lib/operation';
 import { AppError } from '@/lib/errors';
@@ -44,8 +45,10 @@ async function loadUsers(trx: Transaction<DB>, userId?: string): Promise<UserDTO
       'u.created_at',
       'd.id as department_id',
       'd.name as department_name',
-      sql<{ id: string; name: string }[] | string>`coalesce((select json_agg(json_build_object('id', g.id, 'name', g.name) order by g.name)
-        from group_members gm join groups g on g.id = gm.group_id where gm.user_id = u.id), '[]'::json)`.as('groups'),
+      (eb) =>
+        jsonArrayFrom(
+          eb.selectFrom('group_members as gm').innerJoin('groups as g', 'g.id', 'gm.group_id').select(['g.id', 'g.name']).whereRef('gm.user_id', '=', 'u.id').orderBy('g.name'),
+        ).as('groups'),
       sql<Date | null>`(select th.locked_until from auth_throttle th where th.key = 'account:' || u.email and th.locked_until > now())`.as('locked_until'),
     ])
     .orderBy('u.created_at');
@@ -59,7 +62,7 @@ async function loadUsers(trx: Transaction<DB>, userId?: string): Promise<UserDTO
     status: r.status,
     mustChangePassword: r.must_change_password,
     department: r.department_id ? { id: r.department_id, name: r.department_name ?? '' } : null,
-    groups: typeof r.groups === 'string' ? JSON.parse(r.groups) : r.groups,
+    groups: r.groups,
     createdAt: new Date(r.created_at).toISOString(),
     lockedUntil: r.locked_until ? new Date(r.locked_until).toISOString() : null,
   }));
@@ -378,15 +381,14 @@ export const listGroups = defineOperation({
         'g.id',
         'g.name',
         'g.description',
-        sql<{ id: string; name: string }[] | string>`coalesce((select json_agg(json_build_object('id', u.id, 'name', u.name) order by u.name)
-          from group_members gm join users u on u.id = gm.user_id where gm.group_id = g.id), '[]'::json)`.as('members'),
+        (eb) =>
+          jsonArrayFrom(
+            eb.selectFrom('group_members as gm').innerJoin('users as u', 'u.id', 'gm.user_id').select(['u.id', 'u.name']).whereRef('gm.group_id', '=', 'g.id').orderBy('u.name'),
+          ).as('members'),
       ])
       .orderBy('g.name')
       .execute();
-    return rows.map((r) => {
-      const members = typeof r.members === 'string' ? JSON.parse(r.members) : r.members;
-      return { id: r.id, name: r.name, description: r.description, memberCount: members.length, members };
-    });
+    return rows.map((r) => ({ id: r.id, name: r.name, description: r.description, memberCount: r.members.length, members: r.members }));
   },
 });
 

@@ -74,7 +74,7 @@ export const listFormsForAdmin = defineOperation({
         'f.published_version',
         'f.updated_at',
         sql<boolean>`fv.schema is distinct from f.draft`.as('dirty'),
-        sql<unknown[] | string>`coalesce((select json_agg(g.grant) from grants g where g.form_id = f.id
+        sql<unknown[]>`coalesce((select json_agg(g.grant) from grants g where g.form_id = f.id
           and g.group_id in (select gm.group_id from group_members gm where gm.user_id = ${ctx.principal.userId})), '[]'::json)`.as('grants'),
       ])
       .where('f.archived_at', 'is', null)
@@ -83,7 +83,7 @@ export const listFormsForAdmin = defineOperation({
     // Admin rights configure; how many customers a form holds is data, so
     // the count is the one the admin's own view grant would show. One
     // statement counts every form, each under its own scope.
-    const views = new Map(rows.map((r) => [r.id, decideAll(typeof r.grants === 'string' ? (JSON.parse(r.grants) as unknown[]) : r.grants).view]));
+    const views = new Map(rows.map((r) => [r.id, decideAll(r.grants).view]));
     const counts = await countRecordsInScopes(
       ctx.db,
       [...views].flatMap(([formId, view]) => (view.allowed ? [{ formId, scope: view.scope }] : [])),

@@ -37,7 +37,7 @@ interface Row {
   description: string;
   published_version: number;
   schema: FormDefinition;
-  grants: unknown[] | string;
+  grants: unknown[];
 }
 
 export const formNotFound = (locale: Locale) =>
@@ -66,7 +66,7 @@ export async function loadFormAccess(ctx: { db: Transaction<DB>; principal: Prin
   // The operation must have declared `prefetch: formAccessPrefetch` for this form.
   if (prefetched?.requested !== formId) throw new Error(`Form ${formId} was not prefetched by the operation`);
   const row = prefetched.form;
-  const grants = row ? (typeof row.grants === 'string' ? (JSON.parse(row.grants) as unknown[]) : row.grants) : [];
+  const grants = row?.grants ?? [];
   if (!row || grants.length === 0) throw formNotFound(principal.locale);
   const fields = fieldsOf(row.schema);
   return {

@@ -425,7 +425,7 @@ export const listUsableForms = defineOperation({
   readOnly: true,
   input: { type: 'object', additionalProperties: false },
   async run(ctx): Promise<UsableForm[]> {
-    const rows = await sql<{ id: string; name: string; description: string; published_version: number; schema: unknown; grants: unknown[] | string }>`
+    const rows = await sql<{ id: string; name: string; description: string; published_version: number; schema: unknown; grants: unknown[] }>`
       select f.id, f.name, f.description, f.published_version, fv.schema,
              json_agg(g.grant) as grants
       from forms f
@@ -437,8 +437,7 @@ export const listUsableForms = defineOperation({
       order by f.name`.execute(ctx.db);
     const forms = rows.rows
       .map((r) => {
-        const grants = typeof r.grants === 'string' ? (JSON.parse(r.grants) as unknown[]) : r.grants;
-        const decisions = decideAll(grants);
+        const decisions = decideAll(r.grants);
         return {
           id: r.id,
           name: r.name,
