@@ -39,7 +39,7 @@ const UI_PACKAGES = npm(
   'server-only', 'client-only', '@types/react', '@types/react-dom',
 );
 /** Packages pure modules may use (they also run in the browser). */
-const PURE_PACKAGES = npm('ajv', 'ajv-formats', 'ajv-i18n', 'ajv-errors', 're2js', '@hookform/resolvers', 'react-hook-form', '@types/react');
+const PURE_PACKAGES = npm('ajv', 'ajv-formats', 'ajv-i18n', 'ajv-errors', 're2js', '@hookform/resolvers', 'react-hook-form', '@types/react', 'json-schema-to-ts');
 /**
  * Pure library layers: no database, keys, Node built-ins or server-only. A
  * new file at the root of lib/ is pure unless it is named in the layering.

@@ -9,10 +9,12 @@ import type { Caller } from '@/lib/auth/credential';
 /** Who may call: anyone, any signed-in user, or an administrator (configuration only, never data). */
 export type Permission = 'public' | 'authenticated' | 'admin';
 
-export interface Operation<I, O> {
+export interface Operation<I, O, S = unknown> {
   (caller: Caller, input: I): Promise<O>;
   readonly operationName: string;
   readonly permission: Permission;
+  /** The input's JSON Schema, for documents that describe the operation (the OpenAPI document). */
+  readonly inputSchema: S;
 }
 
 /**

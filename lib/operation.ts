@@ -139,7 +139,7 @@ const outcomeOf = (code: ErrorCode): AuditOutcome =>
  * value that is no schema gives `never`, so its run cannot use the input), and ajv's strict
  * mode refuses unknown keywords when the schema is compiled.
  */
-export function defineOperation<const S, O>(spec: OperationSpec<S, O>): Operation<InputOf<S>, O>;
+export function defineOperation<const S, O>(spec: OperationSpec<S, O>): Operation<InputOf<S>, O, S>;
 // The implementation sees the input as unknown: it validates it and hands it on. (Evaluating
 // InputOf<S> for a generic S in here would make the compiler give up.)
 export function defineOperation(spec: LooseSpec): Operation<unknown, unknown> {
@@ -239,6 +239,7 @@ export function defineOperation(spec: LooseSpec): Operation<unknown, unknown> {
   };
   Object.defineProperty(op, 'operationName', { value: spec.name });
   Object.defineProperty(op, 'permission', { value: spec.permission });
+  Object.defineProperty(op, 'inputSchema', { value: spec.input });
   registry.add(spec.name);
   return op as Operation<unknown, unknown>;
 }

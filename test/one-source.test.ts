@@ -24,7 +24,7 @@ const files = ['lib', 'app', 'components', 'cli'].flatMap((d) => sources(join(ro
 describe('one UUID pattern', () => {
   it('is written only in lib/forms/ajv.ts', () => {
     const copies = files
-      .filter((f) => /\[0-9a-f\]\{8\}/i.test(readFileSync(f, 'utf8')))
+      .filter((f) => /\[0-9a-f(A-F)?\]\{8\}/i.test(readFileSync(f, 'utf8')))
       .map((f) => relative(root, f));
     expect(copies).toEqual(['lib/forms/ajv.ts']);
   });
@@ -53,5 +53,49 @@ describe('JSON results are parsed in one place', () => {
       .filter((f) => /typeof [\w?.]+ === 'string' \? \(?JSON\.parse\(/.test(readFileSync(f, 'utf8')))
       .map((f) => relative(root, f));
     expect(guesses).toEqual([]);
+  });
+});
+
+describe('the grant vocabulary is defined once (lib/policy/grants.ts)', () => {
+  it('the grant schema is built from it and accepts exactly it', async () => {
+    const { grantSchema, recordActions, rowScopes, isValidGrant } = await import('@/lib/policy/grants');
+    expect(Object.keys(grantSchema.properties.actions.properties)).toEqual([...recordActions]);
+    for (const a of recordActions.filter((x) => x !== 'create')) {
+      for (const scope of rowScopes) expect(isValidGrant({ actions: { [a]: { scope } } })).toBe(true);
+      expect(isValidGrant({ actions: { [a]: { scope: 'everyone' } } })).toBe(false);
+    }
+    expect(isValidGrant({ actions: { create: {} } })).toBe(true);
+    expect(isValidGrant({ actions: { export: {} } })).toBe(false);
+  });
+
+  it('no other module restates actions, scopes or field modes, and there is no second grant schema', () => {
+    const lists = [/'own',\s*'department',\s*'all'/, /'view',\s*'create',\s*'edit',\s*'delete'/, /'hidden',\s*'masked',\s*'read',\s*'write'/];
+    const restated = files
+      .filter((f) => !f.endsWith('lib/policy/grants.ts'))
+      .filter((f) => lists.some((re) => re.test(readFileSync(f, 'utf8'))))
+      .map((f) => relative(root, f));
+    expect(restated).toEqual([]);
+    expect(readdirSync(join(root, 'schemas'))).not.toContain('grant.schema.json');
+  });
+});
+
+describe('RecordDTO and the OpenAPI document are defined once', () => {
+  it('components use the RecordDTO type itself', () => {
+    expect(readFileSync(join(root, 'components/records/types.ts'), 'utf8')).not.toMatch(/interface Record(Item|PageData)\b/);
+  });
+
+  it("the document's Record schema, list parameters and bodies are the DTO's and the operations' own schemas", async () => {
+    const { openApiDocument } = await import('@/lib/http/openapi');
+    const { recordDtoSchema } = await import('@/lib/records/dto');
+    const ops = await import('@/lib/records/operations');
+    expect(openApiDocument.components.schemas.Record).toBe(recordDtoSchema);
+    const collection = openApiDocument.paths['/forms/{formId}/records'];
+    const { formId: _formId, ...listQuery } = ops.listRecords.inputSchema.properties;
+    expect(Object.fromEntries(collection.get.parameters.map((p) => [p.name, p.schema]))).toEqual(listQuery);
+    expect(collection.post.requestBody.content['application/json'].schema.properties).toEqual({ values: ops.createRecord.inputSchema.properties.values });
+    const item = openApiDocument.paths['/forms/{formId}/records/{recordId}'];
+    const { formId: _f, recordId: _r, ...patch } = ops.updateRecord.inputSchema.properties;
+    expect(item.patch.requestBody.content['application/json'].schema.properties).toEqual(patch);
+    expect(item.patch.requestBody.content['application/json'].schema.required).toEqual(['version', 'values']);
   });
 });

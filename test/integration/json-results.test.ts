@@ -9,6 +9,8 @@ import type { TestDatabase } from '../helpers/db';
 import { useWorld, type World } from '../helpers/world';
 import { createGroup, listGroups, listUsers, updateGroup } from '@/lib/directory/operations';
 import { createRecord, getRecord, listRecords } from '@/lib/records/operations';
+import { recordDtoSchema } from '@/lib/records/dto';
+import { compileDetached } from '@/lib/forms/ajv';
 
 let t: TestDatabase;
 let w: World;
@@ -45,5 +47,12 @@ describe('JSON results', () => {
     const page = await listRecords(manager, { formId: w.formId, q: '{"a":1}' });
     expect(page.items.map((r) => r.values.name)).toContain('{"a":1}');
     expect(error).not.toHaveBeenCalled();
+  });
+
+  it('a record leaves the door in the shape recordDtoSchema (and so the OpenAPI document) describes', async () => {
+    const validate = compileDetached(recordDtoSchema);
+    const page = await listRecords(w.caller('manager'), { formId: w.formId });
+    expect(page.items.length).toBeGreaterThan(0);
+    for (const r of page.items) expect(validate(r), JSON.stringify(validate.errors)).toBe(true);
   });
 });
