@@ -12,7 +12,7 @@
 import 'server-only';
 import type { ErrorObject, SchemaObject, ValidateFunction } from 'ajv';
 import localizeZh from 'ajv-i18n/localize/zh';
-import { createAjv } from '@/lib/forms/ajv';
+import { createAjv, UUID_PATTERN } from '@/lib/forms/ajv';
 import { sql, type RawBuilder, type Transaction } from 'kysely';
 import { getDb } from '@/lib/db/connection';
 import type { DB } from '@/lib/db/schema';
@@ -23,10 +23,11 @@ import { msg, type Locale } from '@/lib/i18n';
 import { env } from '@/lib/env';
 import { describeError } from '@/lib/error-log';
 
-import type { Operation } from '@/lib/operation-types';
+import type { InputOf, Operation, Permission } from '@/lib/operation-types';
+import type { JSONSchema } from 'json-schema-to-ts';
 
 export type { Caller, Principal } from '@/lib/auth/principal';
-export type { Operation, Permission } from '@/lib/operation-types';
+export type { InputOf, Operation, OperationInput, OperationOutput, Permission } from '@/lib/operation-types';
 
 export interface OperationContext<P extends Principal | null = Principal> {
   db: Transaction<DB>;
@@ -39,9 +40,14 @@ export interface OperationContext<P extends Principal | null = Principal> {
   prefetched?: unknown;
 }
 
-interface SpecBase<I, O> {
+interface SpecBase<S, O, I, P extends Principal | null> {
   name: string;
-  input: SchemaObject;
+  /**
+   * The input's JSON Schema, the one source of the input's shape: ajv checks
+   * it at run time and the TypeScript type of `input` is derived from it
+   * (json-schema-to-ts), so the two cannot drift apart.
+   */
+  input: S;
   /**
    * Reads only. Their audit events are committed with synchronous_commit off:
    * still atomic and in order, but the commit does not wait for the disk, so a
@@ -64,12 +70,15 @@ interface SpecBase<I, O> {
    * not validated yet: build only parameterised SQL from it.
    */
   prefetch?: (input: I) => RawBuilder<unknown> | undefined;
-  run(ctx: OperationContext<Principal>, input: I): Promise<O>;
+  run(ctx: OperationContext<P>, input: I): Promise<O>;
 }
 
-export type OperationSpec<I, O> =
-  | (SpecBase<I, O> & { permission: 'authenticated' | 'admin' })
-  | (Omit<SpecBase<I, O>, 'run'> & { permission: 'public'; run(ctx: OperationContext<Principal | null>, input: I): Promise<O> });
+export type OperationSpec<S, O, I = InputOf<S>> =
+  | (SpecBase<S, O, I, Principal> & { permission: 'authenticated' | 'admin' })
+  | (SpecBase<S, O, I, Principal | null> & { permission: 'public' });
+
+/** What the implementation of defineOperation sees of a spec. */
+type LooseSpec = SpecBase<JSONSchema, unknown, unknown, Principal | null> & { permission: Permission };
 
 // The project's one ajv configuration; it never rewrites input (no defaults,
 // no coercion), so operations apply their own defaults explicitly.
@@ -121,16 +130,28 @@ function badTextPath(input: unknown): string | undefined {
 const outcomeOf = (code: ErrorCode): AuditOutcome =>
   code === 'not_found' ? 'not_found' : code === 'forbidden' || code === 'unauthenticated' ? 'denied' : code === 'invalid_input' ? 'invalid' : code === 'conflict' ? 'conflict' : 'failed';
 
-export function defineOperation<I, O>(spec: OperationSpec<I, O>): Operation<I, O> {
+/**
+ * Defines an operation. Its input type is inferred from `spec.input` (a
+ * literal, or `as const` fragments), its output from `run`:
+ * `defineOperation({ name, input: { type: 'object', ... }, run(ctx, input) { ... } })`.
+ * S is not constrained to json-schema-to-ts's `JSONSchema` here: checking every literal
+ * against that union made tsc give up ("excessively deep"); InputOf<S> checks it instead (a
+ * value that is no schema gives `never`, so its run cannot use the input), and ajv's strict
+ * mode refuses unknown keywords when the schema is compiled.
+ */
+export function defineOperation<const S, O>(spec: OperationSpec<S, O>): Operation<InputOf<S>, O, S>;
+// The implementation sees the input as unknown: it validates it and hands it on. (Evaluating
+// InputOf<S> for a generic S in here would make the compiler give up.)
+export function defineOperation(spec: LooseSpec): Operation<unknown, unknown> {
   // Two operations with one name would make the audit log ambiguous. In
   // development, hot reload evaluates a module again: the new one replaces it.
   if (registry.has(spec.name) && env().nodeEnv !== 'development') throw new Error(`Operation ${spec.name} is defined twice`);
   let validate: ValidateFunction | undefined;
 
-  const op = async (caller: Caller, rawInput: I): Promise<O> => {
+  const op = async (caller: Caller, rawInput: unknown): Promise<unknown> => {
     const locale = caller.locale;
     const db = await getDb();
-    const input = rawInput ?? ({} as I);
+    const input: unknown = rawInput ?? {};
     let principal: Principal | null = null;
     let prefetched: unknown;
     const entries: AuditEntry[] = [];
@@ -157,7 +178,7 @@ export function defineOperation<I, O>(spec: OperationSpec<I, O>): Operation<I, O
         if (principal?.mustChangePassword && principal.via !== 'system' && !spec.beforePasswordChange) {
           throw new AppError('password_change_required', msg(locale, 'errors.operation.passwordChangeRequired'));
         }
-        validate ??= ajv.compile(spec.input);
+        validate ??= ajv.compile(spec.input as SchemaObject);
         const badText = badTextPath(input);
         if (badText !== undefined) {
           throw new AppError('invalid_input', msg(locale, 'errors.operation.invalidInput'), {
@@ -179,7 +200,7 @@ export function defineOperation<I, O>(spec: OperationSpec<I, O>): Operation<I, O
           prefetched,
           audit: (entry: AuditEntry) => void entries.push(entry),
         };
-        const result = await (spec.run as (c: typeof ctx, i: I) => Promise<O>)(ctx, input);
+        const result = await spec.run(ctx, input);
         if (spec.audit !== false) {
           if (entries.length === 0) entries.push({ action: spec.name });
           await appendAuditEvents(trx, actorOf(principal, caller), entries);
@@ -215,17 +236,16 @@ export function defineOperation<I, O>(spec: OperationSpec<I, O>): Operation<I, O
   };
   Object.defineProperty(op, 'operationName', { value: spec.name });
   Object.defineProperty(op, 'permission', { value: spec.permission });
+  Object.defineProperty(op, 'inputSchema', { value: spec.input });
   registry.add(spec.name);
-  return op as Operation<I, O>;
+  return op as Operation<unknown, unknown>;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The form and record ids an input asked for, when they are syntactically valid UUIDs. */
 export function askedFor(input: unknown): { formId?: string; recordIds: string[] } {
   if (!input || typeof input !== 'object' || Array.isArray(input)) return { recordIds: [] };
   const i = input as { formId?: unknown; recordId?: unknown; recordIds?: unknown };
-  const isId = (v: unknown): v is string => typeof v === 'string' && UUID.test(v);
+  const isId = (v: unknown): v is string => typeof v === 'string' && UUID_PATTERN.test(v);
   const recordIds = [
     ...(isId(i.recordId) ? [i.recordId] : []),
     ...(Array.isArray(i.recordIds) ? i.recordIds.slice(0, 100).filter(isId) : []),

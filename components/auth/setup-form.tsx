@@ -7,6 +7,7 @@ import { signIn } from 'next-auth/react';
 import { useRunAction, type Action } from '../action-result';
 import { LockOutlined, MailOutlined, UserOutlined } from '../icons';
 import { confirmRule, MIN_PASSWORD_LENGTH, passwordRules } from './password-rules';
+import type { CreateFirstAdminInput } from '@/lib/setup/operations';
 
 interface Values {
   name: string;
@@ -15,8 +16,6 @@ interface Values {
   confirm: string;
   loadExample: boolean;
 }
-
-export type CreateFirstAdminInput = { email: string; name: string; password: string; loadExample: boolean };
 
 /** First run: creates the first administrator (optionally with the 客户管理 example), then signs them in. */
 export type ExampleAccount = { email: string; name: string; password: string };

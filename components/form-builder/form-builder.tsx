@@ -41,6 +41,7 @@ import { RemovedFields, type RemovedFieldItem } from './removed-fields';
 import { KindIcon } from './kind-icon';
 import { addField, normalizeDraft, patchField, removeField, renameField, setRequired, moveField } from './draft-ops';
 import styles from './form-builder.module.css';
+import type { SaveFormDraftInput } from '@/lib/forms/operations';
 import {
   CheckCircleFilled,
   CodeOutlined,
@@ -67,7 +68,7 @@ export interface FormBuilderProps {
   };
   userOptions: UserOption[];
   currentUserId?: string;
-  saveDraftAction: Action<{ formId: string; name?: string; description?: string; draft: unknown }, { ok: true }>;
+  saveDraftAction: Action<SaveFormDraftInput, { ok: true }>;
   publishAction: Action<{ formId: string }, { version: number }>;
 }
 

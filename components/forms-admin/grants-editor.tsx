@@ -16,22 +16,24 @@ import { PageCrumbs } from '../records/page-crumbs';
 import { FormAdminTabs } from './form-admin-tabs';
 import styles from './grants.module.css';
 import { CodeOutlined, InfoCircleOutlined, SaveOutlined, TeamOutlined, UndoOutlined } from '../icons';
+import type { SetFormGrantInput } from '@/lib/forms/operations';
+import { fieldModes, recordActions, rowScopes, type FieldMode, type RecordAction, type RowScopeName } from '@/lib/policy/grants';
 
-type ScopedAction = 'view' | 'edit' | 'delete';
-type ActionName = ScopedAction | 'create';
-type Scope = 'own' | 'department' | 'all';
-type FieldMode = 'hidden' | 'masked' | 'read' | 'write';
+type ActionName = RecordAction;
+type ScopedAction = Exclude<ActionName, 'create'>;
+type Scope = RowScopeName;
 
-const ACTIONS: ActionName[] = ['view', 'create', 'edit', 'delete'];
-const SCOPES: Scope[] = ['own', 'department', 'all'];
-const MODES: FieldMode[] = ['hidden', 'masked', 'read', 'write'];
+// The vocabulary policy decides on (lib/policy/grants.ts), not a copy of it.
+const ACTIONS: readonly ActionName[] = recordActions;
+const SCOPES: readonly Scope[] = rowScopes;
+const MODES: readonly FieldMode[] = fieldModes;
 const MODE_COLORS: Record<FieldMode, string> = { hidden: 'default', masked: 'purple', read: 'blue', write: 'green' };
 
 /** A grant as stored (docs/operations.md); `fields` only where the grant schema has field modes. */
-export interface GrantValue {
+export type GrantValue = {
   actions: Partial<Record<ActionName, { scope?: Scope } | Record<string, never>>>;
   fields?: Record<string, FieldMode>;
-}
+};
 
 export interface GrantGroup {
   groupId: string;
@@ -80,7 +82,7 @@ function GroupGrant({
   group: GrantGroup;
   fields: { key: string; title: string }[];
   fieldModes: boolean;
-  setGrantAction: Action<{ formId: string; groupId: string; grant: unknown }, { ok: true }>;
+  setGrantAction: Action<SetFormGrantInput, { ok: true }>;
 }) {
   const t = useTranslations('grants');
   const run = useRunAction();
@@ -332,7 +334,7 @@ export function GrantsEditor({
   groups: GrantGroup[];
   /** Whether grants carry field modes (the grant schema has `fields`); until policy enforces them they are refused. */
   fieldModes: boolean;
-  setGrantAction: Action<{ formId: string; groupId: string; grant: unknown }, { ok: true }>;
+  setGrantAction: Action<SetFormGrantInput, { ok: true }>;
 }) {
   const t = useTranslations('grants');
   return (

@@ -10,6 +10,7 @@ import { appendAuditEvents } from '@/lib/audit/append';
 import { dummyPasswordHash, hashPassword, passwordProblem, verifyPassword } from './passwords';
 import { hashToken, type Caller } from './principal';
 import { auditAllowance, clearAccount, clearFailures, currentLock, POLICIES, recordFailure, throttleKey, type Lock } from './throttle';
+import { uuidSchema as uuid, nullableUuidSchema as nullableUuid } from '@/lib/forms/ajv';
 
 export interface SignedIn {
   /**
@@ -58,7 +59,7 @@ type SignInStart = { lock: Lock } | { lock: null; user: { id: string; passwordHa
  * held while argon2 runs (on PGlite one open transaction holds the only
  * connection, and 60 parallel sign-ins would stall every other request).
  */
-const signInStart = defineOperation<{ email: string; password: string }, SignInStart>({
+const signInStart = defineOperation({
   name: 'auth.signInStart',
   permission: 'public',
   readOnly: true,
@@ -69,7 +70,7 @@ const signInStart = defineOperation<{ email: string; password: string }, SignInS
     required: ['email', 'password'],
     properties: { email: { type: 'string', maxLength: 254 }, password: { type: 'string', maxLength: 1024 } },
   },
-  async run(ctx, input) {
+  async run(ctx, input): Promise<SignInStart> {
     const email = input.email.trim().toLowerCase();
     const k = signInKeys(email, ctx.caller.ip);
     const lock = await currentLock(ctx.db, [k.pair, k.account, k.ip]);
@@ -97,16 +98,16 @@ type SignInFinish = { ok: true; session: SignedIn } | { ok: false; lock: Lock | 
  * It returns instead of throwing so that the failure counters and the audit
  * event commit.
  */
-const signInFinish = defineOperation<{ email: string; userId: string | null; passwordOk: boolean }, SignInFinish>({
+const signInFinish = defineOperation({
   name: 'auth.signIn',
   permission: 'public',
   input: {
     type: 'object',
     additionalProperties: false,
     required: ['email', 'userId', 'passwordOk'],
-    properties: { email: { type: 'string', maxLength: 254 }, userId: { anyOf: [{ type: 'string', format: 'uuid' }, { type: 'null' }] }, passwordOk: { type: 'boolean' } },
+    properties: { email: { type: 'string', maxLength: 254 }, userId: nullableUuid, passwordOk: { type: 'boolean' } },
   },
-  async run(ctx, input) {
+  async run(ctx, input): Promise<SignInFinish> {
     const email = input.email.trim().toLowerCase();
     const k = signInKeys(email, ctx.caller.ip);
     const user = input.userId
@@ -175,7 +176,7 @@ export async function signIn(caller: Caller, input: { email: string; password: s
  * session callback asks it, so /api/auth/session honours server-side
  * revocation. Not audited: it runs on every page.
  */
-export const sessionActive = defineOperation<Record<string, never>, { active: boolean }>({
+export const sessionActive = defineOperation({
   name: 'auth.sessionActive',
   permission: 'public',
   readOnly: true,
@@ -183,22 +184,17 @@ export const sessionActive = defineOperation<Record<string, never>, { active: bo
   // Asked on every page, the password-change page included.
   beforePasswordChange: true,
   input: { type: 'object', additionalProperties: false },
-  async run(ctx) {
+  async run(ctx): Promise<{ active: boolean }> {
     return { active: ctx.principal?.via === 'session' };
   },
 });
 
 /** An administrator ends an account's sign-in lock (and its per-IP counters) at once. */
-export const unlockAccount = defineOperation<{ userId: string }, { ok: true }>({
+export const unlockAccount = defineOperation({
   name: 'auth.unlockAccount',
   permission: 'admin',
-  input: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['userId'],
-    properties: { userId: { type: 'string', format: 'uuid' } },
-  },
-  async run(ctx, input) {
+  input: { type: 'object', additionalProperties: false, required: ['userId'], properties: { userId: uuid } },
+  async run(ctx, input): Promise<{ ok: true }> {
     const user = await ctx.db.selectFrom('users').select(['id', 'email']).where('id', '=', input.userId).executeTakeFirst();
     if (!user) throw new AppError('not_found', msg(ctx.locale, 'errors.auth.userNotFound'));
     const cleared = await clearAccount(ctx.db, user.email);
@@ -214,7 +210,7 @@ export const unlockAccount = defineOperation<{ userId: string }, { ok: true }>({
  * per IP, with the number of failures it stands for, so a flood cannot fill
  * the audit table. Returns the IP's lock, if it now holds one.
  */
-export const reportRestAuthFailure = defineOperation<{ badToken: boolean; path: string }, { lock: Lock | null }>({
+export const reportRestAuthFailure = defineOperation({
   name: 'auth.restAuthFailure',
   permission: 'public',
   audit: false,
@@ -224,7 +220,7 @@ export const reportRestAuthFailure = defineOperation<{ badToken: boolean; path: 
     required: ['badToken', 'path'],
     properties: { badToken: { type: 'boolean' }, path: { type: 'string', maxLength: 2048 } },
   },
-  async run(ctx, input) {
+  async run(ctx, input): Promise<{ lock: Lock | null }> {
     const ip = ctx.caller.ip;
     // While the IP is locked its attempts do not count (hammering does not
     // lengthen the lock); the failure that starts a lock still answers 401,
@@ -241,12 +237,12 @@ export const reportRestAuthFailure = defineOperation<{ badToken: boolean; path: 
   },
 });
 
-export const signOut = defineOperation<Record<string, never>, { ok: true }>({
+export const signOut = defineOperation({
   name: 'auth.signOut',
   permission: 'authenticated',
   beforePasswordChange: true,
   input: { type: 'object', additionalProperties: false },
-  async run(ctx) {
+  async run(ctx): Promise<{ ok: true }> {
     if (ctx.principal.sessionId) {
       await ctx.db.updateTable('sessions').set({ revoked_at: sql`now()` }).where('id', '=', ctx.principal.sessionId).execute();
     }
@@ -260,10 +256,7 @@ export const signOut = defineOperation<Record<string, never>, { ok: true }>({
  * whether they must first replace a password someone else chose (the
  * signed-in layout then sends them to the change page).
  */
-export const getMe = defineOperation<
-  Record<string, never>,
-  { id: string; name: string; email: string; isAdmin: boolean; departmentId: string | null; mustChangePassword: boolean }
->({
+export const getMe = defineOperation({
   name: 'auth.me',
   permission: 'authenticated',
   readOnly: true,
@@ -271,7 +264,7 @@ export const getMe = defineOperation<
   audit: false,
   beforePasswordChange: true,
   input: { type: 'object', additionalProperties: false },
-  async run(ctx) {
+  async run(ctx): Promise<{ id: string; name: string; email: string; isAdmin: boolean; departmentId: string | null; mustChangePassword: boolean }> {
     const p = ctx.principal;
     return { id: p.userId, name: p.name, email: p.email, isAdmin: p.isAdmin, departmentId: p.departmentId, mustChangePassword: p.mustChangePassword };
   },
@@ -285,7 +278,7 @@ export const getMe = defineOperation<
  * are kept (they are revocable one by one on the tokens page); an admin's
  * reset revokes them.
  */
-export const changePassword = defineOperation<{ currentPassword: string; newPassword: string }, { ok: true; sessionsEnded: number }>({
+export const changePassword = defineOperation({
   name: 'auth.changePassword',
   permission: 'authenticated',
   beforePasswordChange: true,
@@ -295,7 +288,7 @@ export const changePassword = defineOperation<{ currentPassword: string; newPass
     required: ['currentPassword', 'newPassword'],
     properties: { currentPassword: { type: 'string', maxLength: 1024 }, newPassword: { type: 'string', maxLength: 200 } },
   },
-  async run(ctx, input) {
+  async run(ctx, input): Promise<{ ok: true; sessionsEnded: number }> {
     const p = ctx.principal;
     // Only a person in the signed-in app: a leaked API token must not take over the account.
     if (p.via !== 'session' || !p.sessionId) {
@@ -353,8 +346,6 @@ export interface ApiTokenDTO {
 export const TOKEN_LIFETIMES_DAYS = [30, 90, 365] as const;
 export const DEFAULT_TOKEN_LIFETIME_DAYS = 90;
 
-const uuid = { type: 'string', format: 'uuid' } as const;
-
 async function tokensOf(ctx: OperationContext, userId: string): Promise<ApiTokenDTO[]> {
   const rows = await ctx.db
     .selectFrom('api_tokens')
@@ -393,10 +384,7 @@ async function revokeToken(ctx: OperationContext, userId: string, tokenId: strin
  * store them. A signed-in user mints their own; the system caller (`fw token
  * create`) names the user, so minting exists once, here, and is audited.
  */
-export const createApiToken = defineOperation<
-  { name: string; expiresInDays?: (typeof TOKEN_LIFETIMES_DAYS)[number]; readOnly?: boolean; userId?: string },
-  { id: string; token: string; prefix: string; expiresAt: string }
->({
+export const createApiToken = defineOperation({
   name: 'tokens.create',
   permission: 'authenticated',
   input: {
@@ -407,10 +395,10 @@ export const createApiToken = defineOperation<
       name: { type: 'string', minLength: 1, maxLength: 100 },
       expiresInDays: { enum: [...TOKEN_LIFETIMES_DAYS] },
       readOnly: { type: 'boolean' },
-      userId: { type: 'string', format: 'uuid' },
+      userId: uuid,
     },
   },
-  async run(ctx, input) {
+  async run(ctx, input): Promise<{ id: string; token: string; prefix: string; expiresAt: string }> {
     if (ctx.principal.via === 'token') {
       // A leaked token must not be able to mint more tokens.
       throw new AppError('forbidden', msg(ctx.locale, 'errors.auth.tokenCannotMintTokens'));
@@ -451,17 +439,17 @@ export const createApiToken = defineOperation<
   },
 });
 
-export const listApiTokens = defineOperation<Record<string, never>, ApiTokenDTO[]>({
+export const listApiTokens = defineOperation({
   name: 'tokens.list',
   permission: 'authenticated',
   readOnly: true,
   input: { type: 'object', additionalProperties: false },
-  async run(ctx) {
+  async run(ctx): Promise<ApiTokenDTO[]> {
     return tokensOf(ctx, ctx.principal.userId);
   },
 });
 
-export const revokeApiToken = defineOperation<{ tokenId: string }, { ok: true }>({
+export const revokeApiToken = defineOperation({
   name: 'tokens.revoke',
   permission: 'authenticated',
   input: {
@@ -470,7 +458,7 @@ export const revokeApiToken = defineOperation<{ tokenId: string }, { ok: true }>
     required: ['tokenId'],
     properties: { tokenId: uuid },
   },
-  async run(ctx, input) {
+  async run(ctx, input): Promise<{ ok: true }> {
     await revokeToken(ctx, ctx.principal.userId, input.tokenId); // only your own
     ctx.audit({ action: 'tokens.revoke', resourceType: 'api_token', resourceId: input.tokenId });
     return { ok: true };
@@ -478,12 +466,12 @@ export const revokeApiToken = defineOperation<{ tokenId: string }, { ok: true }>
 });
 
 /** An admin sees any user's tokens (names, prefixes, use; never the secret), e.g. when someone leaves. */
-export const listUserApiTokens = defineOperation<{ userId: string }, ApiTokenDTO[]>({
+export const listUserApiTokens = defineOperation({
   name: 'tokens.listForUser',
   permission: 'admin',
   readOnly: true,
   input: { type: 'object', additionalProperties: false, required: ['userId'], properties: { userId: uuid } },
-  async run(ctx, input) {
+  async run(ctx, input): Promise<ApiTokenDTO[]> {
     const user = await ctx.db.selectFrom('users').select('id').where('id', '=', input.userId).executeTakeFirst();
     if (!user) throw new AppError('not_found', msg(ctx.locale, 'errors.auth.userNotFound'));
     const tokens = await tokensOf(ctx, input.userId);
@@ -493,11 +481,11 @@ export const listUserApiTokens = defineOperation<{ userId: string }, ApiTokenDTO
 });
 
 /** An admin revokes one of any user's tokens (a leaked script, a departing colleague). */
-export const revokeUserApiToken = defineOperation<{ userId: string; tokenId: string }, { ok: true }>({
+export const revokeUserApiToken = defineOperation({
   name: 'tokens.revokeForUser',
   permission: 'admin',
   input: { type: 'object', additionalProperties: false, required: ['userId', 'tokenId'], properties: { userId: uuid, tokenId: uuid } },
-  async run(ctx, input) {
+  async run(ctx, input): Promise<{ ok: true }> {
     await revokeToken(ctx, input.userId, input.tokenId);
     ctx.audit({ action: 'tokens.revokeForUser', resourceType: 'api_token', resourceId: input.tokenId, details: { userId: input.userId } });
     return { ok: true };

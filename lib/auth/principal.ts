@@ -11,6 +11,7 @@ import type { Caller } from './credential';
 import type { Locale } from '@/lib/i18n';
 import { isSystemCredential } from './system-caller';
 import { throttleKey } from './throttle';
+import { UUID_PATTERN } from '@/lib/forms/ajv';
 
 export type { Caller, Credential, SystemCredential } from './credential';
 
@@ -45,8 +46,6 @@ export const hashToken = (token: string): string => createHash('sha256').update(
 /** 32 random bytes, base64url (lib/auth/operations.ts signIn). */
 const SESSION_SECRET = /^[A-Za-z0-9_-]{43}$/;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 interface PrincipalRow {
   id: string;
   email: string;
@@ -54,7 +53,7 @@ interface PrincipalRow {
   is_admin: boolean;
   department_id: string | null;
   locale: string;
-  group_ids: string[] | string;
+  group_ids: string[];
   credential_id: string;
   must_change_password: boolean;
   read_only?: boolean;
@@ -133,9 +132,9 @@ export async function resolvePrincipal(
         mustChangePassword: false,
         ip: caller.ip,
       };
-      return { principal, prefetched: typeof r?.prefetched === 'string' ? JSON.parse(r.prefetched) : r?.prefetched };
+      return { principal, prefetched: r?.prefetched };
     }
-    if (!UUID.test(c.userId)) return null;
+    if (!UUID_PATTERN.test(c.userId)) return null;
     row = (
       await sql<PrincipalRow>`
         select u.id, u.email, u.name, u.is_admin, u.department_id, u.locale, ${groups},
@@ -144,14 +143,13 @@ export async function resolvePrincipal(
     ).rows[0];
   }
   if (!row) return null;
-  const groupIds = typeof row.group_ids === 'string' ? (JSON.parse(row.group_ids) as string[]) : row.group_ids;
   const principal: Principal = {
     userId: row.id,
     email: row.email,
     name: row.name,
     isAdmin: row.is_admin,
     departmentId: row.department_id,
-    groupIds,
+    groupIds: row.group_ids,
     locale: caller.locale,
     via: c.type === 'session' ? 'session' : c.type === 'token' ? 'token' : 'system',
     sessionId: c.type === 'session' ? row.credential_id : undefined,
@@ -160,6 +158,5 @@ export async function resolvePrincipal(
     mustChangePassword: row.must_change_password,
     ip: caller.ip,
   };
-  const prefetched = typeof row.prefetched === 'string' ? JSON.parse(row.prefetched) : row.prefetched;
-  return { principal, prefetched };
+  return { principal, prefetched: row.prefetched };
 }

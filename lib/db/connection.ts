@@ -5,13 +5,29 @@
 import 'server-only';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import { Kysely, ParseJSONResultsPlugin, PGliteDialect, PostgresDialect } from 'kysely';
 import { env } from '@/lib/env';
 import { lockDataDir } from './data-dir-lock';
 import { migrateToLatest } from './migrate';
 import type { DB } from './schema';
 
 export type Database = Kysely<DB>;
+
+/**
+ * Result columns that carry a JSON value we built (json_agg, json_build_object, jsonArrayFrom).
+ * Both drivers (pg, PGlite) already parse json and jsonb by column type; the plugin makes a JSON
+ * column arrive parsed on any driver or path that returns it as text, so no caller parses it.
+ *
+ * Only these top-level columns, never by content: the plugin's default guesses JSON in every
+ * string that looks like `{…}` or `[…]`, nested ones included. That would turn a customer's text
+ * value `{"a":1}` into an object (type confusion) and log the failed parse of `{abc}`,
+ * value included, on every read (record values must never reach the logs).
+ */
+export const JSON_RESULT_COLUMNS: ReadonlySet<string> = new Set(['grants', 'groups', 'members', 'group_ids', 'prefetched']);
+const TOP_LEVEL_COLUMN = /^\$\[\d+\]\."([^"]+)"$/;
+
+export const parseJsonResults = () =>
+  new ParseJSONResultsPlugin({ shouldParse: (_value, path) => JSON_RESULT_COLUMNS.has(TOP_LEVEL_COLUMN.exec(path)?.[1] ?? '') });
 
 export type DatabaseConfig =
   | { kind: 'postgres'; url: string; poolSize?: number }
@@ -27,7 +43,7 @@ export async function openDatabase(config: DatabaseConfig, options: { migrate?: 
     // An idle connection dropped by the server (restart, failover) must not
     // crash the process: the pool replaces it on the next query.
     pool.on('error', (e: Error) => console.error('[formwarden] idle database connection lost:', e.message));
-    db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), plugins: [parseJsonResults()] });
   } else {
     const { PGlite } = await import('@electric-sql/pglite');
     let release = () => {};
@@ -44,7 +60,7 @@ export async function openDatabase(config: DatabaseConfig, options: { migrate?: 
       release();
       throw e;
     }
-    db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
+    db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }), plugins: [parseJsonResults()] });
     const destroy = db.destroy.bind(db);
     db.destroy = async () => {
       await destroy();

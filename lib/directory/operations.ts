@@ -1,14 +1,14 @@
 /** Users, departments and groups: configuration, for administrators. */
 import 'server-only';
 import { sql, type Transaction } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { DB } from '@/lib/db/schema';
 import { defineOperation, type OperationContext } from '@/lib/operation';
 import { AppError } from '@/lib/errors';
 import { msg, type Locale, type MessageKeyUnder } from '@/lib/i18n';
 import { hashPassword, passwordProblem } from '@/lib/auth/passwords';
+import { uuidSchema as uuid, nullableUuidSchema as nullableUuid } from '@/lib/forms/ajv';
 
-const uuid = { type: 'string', format: 'uuid' } as const;
-const nullableUuid = { anyOf: [uuid, { type: 'null' }] } as const;
 const nameSchema = { type: 'string', minLength: 1, maxLength: 100 } as const;
 
 export interface UserDTO {
@@ -47,8 +47,10 @@ async function loadUsers(trx: Transaction<DB>, userId?: string): Promise<UserDTO
       'u.created_at',
       'd.id as department_id',
       'd.name as department_name',
-      sql<{ id: string; name: string }[] | string>`coalesce((select json_agg(json_build_object('id', g.id, 'name', g.name) order by g.name)
-        from group_members gm join groups g on g.id = gm.group_id where gm.user_id = u.id), '[]'::json)`.as('groups'),
+      (eb) =>
+        jsonArrayFrom(
+          eb.selectFrom('group_members as gm').innerJoin('groups as g', 'g.id', 'gm.group_id').select(['g.id', 'g.name']).whereRef('gm.user_id', '=', 'u.id').orderBy('g.name'),
+        ).as('groups'),
       sql<Date | null>`(select th.locked_until from auth_throttle th where th.key = 'account:' || u.email and th.locked_until > now())`.as('locked_until'),
     ])
     .orderBy('u.created_at');
@@ -62,7 +64,7 @@ async function loadUsers(trx: Transaction<DB>, userId?: string): Promise<UserDTO
     status: r.status,
     mustChangePassword: r.must_change_password,
     department: r.department_id ? { id: r.department_id, name: r.department_name ?? '' } : null,
-    groups: typeof r.groups === 'string' ? JSON.parse(r.groups) : r.groups,
+    groups: r.groups,
     createdAt: new Date(r.created_at).toISOString(),
     lockedUntil: r.locked_until ? new Date(r.locked_until).toISOString() : null,
   }));
@@ -109,22 +111,19 @@ export async function insertUser(
   return row.id;
 }
 
-export const listUsers = defineOperation<Record<string, never>, UserDTO[]>({
+export const listUsers = defineOperation({
   name: 'directory.listUsers',
   permission: 'admin',
   readOnly: true,
   input: { type: 'object', additionalProperties: false },
-  async run(ctx) {
+  async run(ctx): Promise<UserDTO[]> {
     const users = await loadUsers(ctx.db);
     ctx.audit({ action: 'directory.listUsers', resourceType: 'user', details: { count: users.length } });
     return users;
   },
 });
 
-export const createUser = defineOperation<
-  { email: string; name: string; password: string; isAdmin?: boolean; departmentId?: string | null; groupIds?: string[] },
-  UserDTO
->({
+export const createUser = defineOperation({
   name: 'directory.createUser',
   permission: 'admin',
   input: {
@@ -140,7 +139,7 @@ export const createUser = defineOperation<
       groupIds: { type: 'array', items: uuid, maxItems: 100 },
     },
   },
-  async run(ctx, input) {
+  async run(ctx, input): Promise<UserDTO> {
     await checkDepartment(ctx, input.departmentId);
     // The admin chose this password, so the new user replaces it at first sign-in.
     const id = await insertUser(ctx, { ...input, mustChangePassword: true });
@@ -156,10 +155,7 @@ async function requireUser(ctx: OperationContext, userId: string) {
   return u;
 }
 
-export const updateUser = defineOperation<
-  { userId: string; name?: string; isAdmin?: boolean; departmentId?: string | null; groupIds?: string[] },
-  UserDTO
->({
+export const updateUser = defineOperation({
   name: 'directory.updateUser',
   permission: 'admin',
   input: {
@@ -174,7 +170,7 @@ export const updateUser = defineOperation<
       groupIds: { type: 'array', items: uuid, maxItems: 100 },
     },
   },
-  async run(ctx, input) {
+  async run(ctx, input): Promise<UserDTO> {
     await requireUser(ctx, input.userId);
     if (input.userId === ctx.principal.userId && input.isAdmin === false) {
       // Locking yourself out of administration is never what an admin meant.
@@ -219,7 +215,7 @@ async function revokeTokens(ctx: OperationContext, userId: string): Promise<numb
   return rows.length;
 }
 
-export const setUserStatus = defineOperation<{ userId: string; status: 'active' | 'disabled' }, UserDTO>({
+export const setUserStatus = defineOperation({
   name: 'directory.setUserStatus',
   permission: 'admin',
   input: {
@@ -228,7 +224,7 @@ export const setUserStatus = defineOperation<{ userId: string; status: 'active' 
     required: ['userId', 'status'],
     properties: { userId: uuid, status: { enum: ['active', 'disabled'] } },
   },
-  async run(ctx, input) {
+  async run(ctx, input): Promise<UserDTO> {
     await requireUser(ctx, input.userId);
     if (input.userId === ctx.principal.userId && input.status === 'disabled') {
       throw fieldError(ctx.locale, 'status', 'errors.directory.disableSelf');
@@ -245,7 +241,7 @@ export const setUserStatus = defineOperation<{ userId: string; status: 'active' 
   },
 });
 
-export const resetPassword = defineOperation<{ userId: string; password: string }, { ok: true }>({
+export const resetPassword = defineOperation({
   name: 'directory.resetPassword',
   permission: 'admin',
   input: {
@@ -254,7 +250,7 @@ export const resetPassword = defineOperation<{ userId: string; password: string 
     required: ['userId', 'password'],
     properties: { userId: uuid, password: { type: 'string', maxLength: 200 } },
   },
-  async run(ctx, input) {
+  async run(ctx, input): Promise<{ ok: true }> {
     await requireUser(ctx, input.userId);
     const problem = passwordProblem(input.password, ctx.locale);
     if (problem) throw new AppError('invalid_input', problem, { fields: { password: problem } });
@@ -279,12 +275,12 @@ export interface DepartmentNode {
   children: DepartmentNode[];
 }
 
-export const listDepartments = defineOperation<Record<string, never>, DepartmentNode[]>({
+export const listDepartments = defineOperation({
   name: 'directory.listDepartments',
   permission: 'authenticated',
   readOnly: true,
   input: { type: 'object', additionalProperties: false },
-  async run(ctx) {
+  async run(ctx): Promise<DepartmentNode[]> {
     const rows = await ctx.db
       .selectFrom('departments as d')
       .select(['d.id', 'd.name', 'd.parent_id', sql<number>`(select count(*)::int from users u where u.department_id = d.id)`.as('member_count')])
@@ -300,11 +296,11 @@ export const listDepartments = defineOperation<Record<string, never>, Department
   },
 });
 
-export const createDepartment = defineOperation<{ name: string; parentId?: string | null }, { id: string }>({
+export const createDepartment = defineOperation({
   name: 'directory.createDepartment',
   permission: 'admin',
   input: { type: 'object', additionalProperties: false, required: ['name'], properties: { name: nameSchema, parentId: nullableUuid } },
-  async run(ctx, input) {
+  async run(ctx, input): Promise<{ id: string }> {
     await checkDepartment(ctx, input.parentId);
     const row = await ctx.db
       .insertInto('departments')
@@ -316,7 +312,7 @@ export const createDepartment = defineOperation<{ name: string; parentId?: strin
   },
 });
 
-export const updateDepartment = defineOperation<{ departmentId: string; name?: string; parentId?: string | null }, { id: string }>({
+export const updateDepartment = defineOperation({
   name: 'directory.updateDepartment',
   permission: 'admin',
   input: {
@@ -325,7 +321,7 @@ export const updateDepartment = defineOperation<{ departmentId: string; name?: s
     required: ['departmentId'],
     properties: { departmentId: uuid, name: nameSchema, parentId: nullableUuid },
   },
-  async run(ctx, input) {
+  async run(ctx, input): Promise<{ id: string }> {
     const dept = await ctx.db.selectFrom('departments').select('id').where('id', '=', input.departmentId).executeTakeFirst();
     if (!dept) throw notFound(ctx.locale, 'errors.directory.departmentNotFound');
     if (input.parentId) {
@@ -347,11 +343,11 @@ export const updateDepartment = defineOperation<{ departmentId: string; name?: s
   },
 });
 
-export const deleteDepartment = defineOperation<{ departmentId: string }, { ok: true }>({
+export const deleteDepartment = defineOperation({
   name: 'directory.deleteDepartment',
   permission: 'admin',
   input: { type: 'object', additionalProperties: false, required: ['departmentId'], properties: { departmentId: uuid } },
-  async run(ctx, input) {
+  async run(ctx, input): Promise<{ ok: true }> {
     const usage = await sql<{ members: number; children: number; exists: boolean }>`
       select (select count(*)::int from users where department_id = ${input.departmentId}) as members,
              (select count(*)::int from departments where parent_id = ${input.departmentId}) as children,
@@ -375,27 +371,26 @@ export interface GroupDTO {
   members: { id: string; name: string }[];
 }
 
-export const listGroups = defineOperation<Record<string, never>, GroupDTO[]>({
+export const listGroups = defineOperation({
   name: 'directory.listGroups',
   permission: 'admin',
   readOnly: true,
   input: { type: 'object', additionalProperties: false },
-  async run(ctx) {
+  async run(ctx): Promise<GroupDTO[]> {
     const rows = await ctx.db
       .selectFrom('groups as g')
       .select([
         'g.id',
         'g.name',
         'g.description',
-        sql<{ id: string; name: string }[] | string>`coalesce((select json_agg(json_build_object('id', u.id, 'name', u.name) order by u.name)
-          from group_members gm join users u on u.id = gm.user_id where gm.group_id = g.id), '[]'::json)`.as('members'),
+        (eb) =>
+          jsonArrayFrom(
+            eb.selectFrom('group_members as gm').innerJoin('users as u', 'u.id', 'gm.user_id').select(['u.id', 'u.name']).whereRef('gm.group_id', '=', 'g.id').orderBy('u.name'),
+          ).as('members'),
       ])
       .orderBy('g.name')
       .execute();
-    return rows.map((r) => {
-      const members = typeof r.members === 'string' ? JSON.parse(r.members) : r.members;
-      return { id: r.id, name: r.name, description: r.description, memberCount: members.length, members };
-    });
+    return rows.map((r) => ({ id: r.id, name: r.name, description: r.description, memberCount: r.members.length, members: r.members }));
   },
 });
 
@@ -405,7 +400,7 @@ async function checkGroupName(ctx: OperationContext, name: string, exceptId?: st
   if (await q.executeTakeFirst()) throw fieldError(ctx.locale, 'name', 'errors.directory.groupNameTaken');
 }
 
-export const createGroup = defineOperation<{ name: string; description?: string }, { id: string }>({
+export const createGroup = defineOperation({
   name: 'directory.createGroup',
   permission: 'admin',
   input: {
@@ -414,7 +409,7 @@ export const createGroup = defineOperation<{ name: string; description?: string 
     required: ['name'],
     properties: { name: nameSchema, description: { type: 'string', maxLength: 500 } },
   },
-  async run(ctx, input) {
+  async run(ctx, input): Promise<{ id: string }> {
     await checkGroupName(ctx, input.name);
     const row = await ctx.db
       .insertInto('groups')
@@ -426,7 +421,7 @@ export const createGroup = defineOperation<{ name: string; description?: string 
   },
 });
 
-export const updateGroup = defineOperation<{ groupId: string; name?: string; description?: string; memberIds?: string[] }, { id: string }>({
+export const updateGroup = defineOperation({
   name: 'directory.updateGroup',
   permission: 'admin',
   input: {
@@ -440,7 +435,7 @@ export const updateGroup = defineOperation<{ groupId: string; name?: string; des
       memberIds: { type: 'array', items: uuid, maxItems: 10000 },
     },
   },
-  async run(ctx, input) {
+  async run(ctx, input): Promise<{ id: string }> {
     const g = await ctx.db.selectFrom('groups').select('id').where('id', '=', input.groupId).executeTakeFirst();
     if (!g) throw notFound(ctx.locale, 'errors.directory.groupNotFound');
     if (input.name !== undefined) await checkGroupName(ctx, input.name, input.groupId);
@@ -467,11 +462,11 @@ export const updateGroup = defineOperation<{ groupId: string; name?: string; des
   },
 });
 
-export const deleteGroup = defineOperation<{ groupId: string }, { ok: true }>({
+export const deleteGroup = defineOperation({
   name: 'directory.deleteGroup',
   permission: 'admin',
   input: { type: 'object', additionalProperties: false, required: ['groupId'], properties: { groupId: uuid } },
-  async run(ctx, input) {
+  async run(ctx, input): Promise<{ ok: true }> {
     const done = await ctx.db.deleteFrom('groups').where('id', '=', input.groupId).returning('id').executeTakeFirst();
     if (!done) throw notFound(ctx.locale, 'errors.directory.groupNotFound');
     ctx.audit({ action: 'directory.deleteGroup', resourceType: 'group', resourceId: input.groupId });
@@ -479,12 +474,12 @@ export const deleteGroup = defineOperation<{ groupId: string }, { ok: true }>({
   },
 });
 
-export const listUserOptions = defineOperation<Record<string, never>, { id: string; name: string; departmentName: string | null }[]>({
+export const listUserOptions = defineOperation({
   name: 'directory.listUserOptions',
   permission: 'authenticated',
   readOnly: true,
   input: { type: 'object', additionalProperties: false },
-  async run(ctx) {
+  async run(ctx): Promise<{ id: string; name: string; departmentName: string | null }[]> {
     const rows = await ctx.db
       .selectFrom('users as u')
       .leftJoin('departments as d', 'd.id', 'u.department_id')

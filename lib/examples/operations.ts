@@ -5,21 +5,21 @@ import { exampleStatus, removeExample, type ExampleRemoval, type ExampleStatus }
 
 export type { ExampleRemoval, ExampleStatus } from './remove';
 
-export const getExampleStatus = defineOperation<Record<string, never>, ExampleStatus>({
+export const getExampleStatus = defineOperation({
   name: 'examples.status',
   permission: 'admin',
   readOnly: true,
   input: { type: 'object', additionalProperties: false },
-  async run(ctx) {
+  async run(ctx): Promise<ExampleStatus> {
     return exampleStatus(ctx.db);
   },
 });
 
-export const removeExampleData = defineOperation<Record<string, never>, ExampleRemoval>({
+export const removeExampleData = defineOperation({
   name: 'examples.remove',
   permission: 'admin',
   input: { type: 'object', additionalProperties: false },
-  async run(ctx) {
+  async run(ctx): Promise<ExampleRemoval> {
     const removed = await removeExample(ctx.db, ctx.locale, ctx.principal.userId);
     // Counts and ids only: the audit log keeps that the example went, and who removed it.
     ctx.audit({ action: 'examples.remove', resourceType: 'form', resourceId: removed.formId, formId: removed.formId, details: { ...removed } });

@@ -37,7 +37,7 @@ export interface ExampleRemoval {
 export async function findExampleMarker(trx: Transaction<DB>): Promise<ExampleMarker | undefined> {
   const row = await trx.selectFrom('settings').select('value').where('key', '=', EXAMPLE_SETTING).executeTakeFirst();
   if (!row) return undefined;
-  return (typeof row.value === 'string' ? JSON.parse(row.value) : row.value) as ExampleMarker;
+  return row.value as ExampleMarker;
 }
 
 export async function exampleStatus(trx: Transaction<DB>): Promise<ExampleStatus> {

@@ -27,6 +27,11 @@ export type Ajv = InstanceType<Ajv2020Ctor>;
  */
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** The JSON Schema of an id, `as const` so operation input types derive from it (format `uuid` is UUID_PATTERN). */
+export const uuidSchema = { type: 'string', format: 'uuid' } as const;
+/** An id or null (e.g. "no parent department"). */
+export const nullableUuidSchema = { anyOf: [uuidSchema, { type: 'null' }] } as const;
+
 export const FORM_KEYWORDS = ['x-order', 'x-widget', 'x-encrypted', 'x-mask', 'x-placeholder'] as const;
 
 /**

@@ -71,7 +71,9 @@ export interface FieldSchema {
   'x-placeholder'?: string;
 }
 
-export interface FormDefinition {
+// A type alias, not an interface: operation inputs typed from `{ type: 'object' }` (an index
+// signature) accept it then.
+export type FormDefinition = {
   $schema?: string;
   $id?: string;
   type: 'object';
@@ -82,7 +84,7 @@ export interface FormDefinition {
   required?: string[];
   properties: Record<string, FieldSchema>;
   additionalProperties?: false;
-}
+};
 
 export interface FieldInfo {
   key: string;

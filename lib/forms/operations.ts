@@ -6,14 +6,13 @@
  */
 import 'server-only';
 import { sql } from 'kysely';
-import { defineOperation, type OperationContext } from '@/lib/operation';
+import { defineOperation, type OperationContext, type OperationInput } from '@/lib/operation';
 import { AppError } from '@/lib/errors';
 import { msg, type Locale } from '@/lib/i18n';
 import { decideAll, grantErrors, type Grant } from '@/lib/policy/grants';
 import { countPlainValues, countRecordsInScopes, countSealedValues, countValuesOfOtherType } from '@/lib/records/operations';
 import { fieldsOf, validateDefinition, type FieldSchema, type FormDefinition } from './definition';
-
-const uuid = { type: 'string', format: 'uuid' } as const;
+import { uuidSchema as uuid } from '@/lib/forms/ajv';
 
 const formNotFound = (locale: Locale) => new AppError('not_found', msg(locale, 'errors.forms.notFound'));
 
@@ -59,12 +58,12 @@ export interface AdminFormSummary {
   updatedAt: string;
 }
 
-export const listFormsForAdmin = defineOperation<Record<string, never>, AdminFormSummary[]>({
+export const listFormsForAdmin = defineOperation({
   name: 'forms.listForAdmin',
   permission: 'admin',
   readOnly: true,
   input: { type: 'object', additionalProperties: false },
-  async run(ctx) {
+  async run(ctx): Promise<AdminFormSummary[]> {
     const rows = await ctx.db
       .selectFrom('forms as f')
       .leftJoin('form_versions as fv', (j) => j.onRef('fv.form_id', '=', 'f.id').onRef('fv.version', '=', 'f.published_version'))
@@ -75,7 +74,7 @@ export const listFormsForAdmin = defineOperation<Record<string, never>, AdminFor
         'f.published_version',
         'f.updated_at',
         sql<boolean>`fv.schema is distinct from f.draft`.as('dirty'),
-        sql<unknown[] | string>`coalesce((select json_agg(g.grant) from grants g where g.form_id = f.id
+        sql<unknown[]>`coalesce((select json_agg(g.grant) from grants g where g.form_id = f.id
           and g.group_id in (select gm.group_id from group_members gm where gm.user_id = ${ctx.principal.userId})), '[]'::json)`.as('grants'),
       ])
       .where('f.archived_at', 'is', null)
@@ -84,7 +83,7 @@ export const listFormsForAdmin = defineOperation<Record<string, never>, AdminFor
     // Admin rights configure; how many customers a form holds is data, so
     // the count is the one the admin's own view grant would show. One
     // statement counts every form, each under its own scope.
-    const views = new Map(rows.map((r) => [r.id, decideAll(typeof r.grants === 'string' ? (JSON.parse(r.grants) as unknown[]) : r.grants).view]));
+    const views = new Map(rows.map((r) => [r.id, decideAll(r.grants).view]));
     const counts = await countRecordsInScopes(
       ctx.db,
       [...views].flatMap(([formId, view]) => (view.allowed ? [{ formId, scope: view.scope }] : [])),
@@ -102,7 +101,7 @@ export const listFormsForAdmin = defineOperation<Record<string, never>, AdminFor
   },
 });
 
-export const createForm = defineOperation<{ name: string; description?: string; definition?: unknown }, { id: string }>({
+export const createForm = defineOperation({
   name: 'forms.create',
   permission: 'admin',
   input: {
@@ -115,7 +114,7 @@ export const createForm = defineOperation<{ name: string; description?: string; 
       definition: { type: 'object' },
     },
   },
-  async run(ctx, input) {
+  async run(ctx, input): Promise<{ id: string }> {
     const draft = input.definition ? refuseInvalid(ctx.locale, input.definition) : emptyDefinition(input.name.trim());
     const row = await ctx.db
       .insertInto('forms')
@@ -145,12 +144,12 @@ export interface FormDraftDTO {
   publishedKeys: string[];
 }
 
-export const getFormDraft = defineOperation<{ formId: string }, FormDraftDTO>({
+export const getFormDraft = defineOperation({
   name: 'forms.getDraft',
   permission: 'admin',
   readOnly: true,
   input: { type: 'object', additionalProperties: false, required: ['formId'], properties: { formId: uuid } },
-  async run(ctx, input) {
+  async run(ctx, input): Promise<FormDraftDTO> {
     const form = await requireForm(ctx, input.formId);
     const draft = form.draft as FormDefinition;
     const versions = await ctx.db
@@ -181,7 +180,7 @@ export const getFormDraft = defineOperation<{ formId: string }, FormDraftDTO>({
   },
 });
 
-export const saveFormDraft = defineOperation<{ formId: string; name?: string; description?: string; draft: unknown }, { ok: true }>({
+export const saveFormDraft = defineOperation({
   name: 'forms.saveDraft',
   permission: 'admin',
   input: {
@@ -195,7 +194,7 @@ export const saveFormDraft = defineOperation<{ formId: string; name?: string; de
       draft: { type: 'object' },
     },
   },
-  async run(ctx, input) {
+  async run(ctx, input): Promise<{ ok: true }> {
     await requireForm(ctx, input.formId);
     const draft = refuseInvalid(ctx.locale, input.draft);
     await ctx.db
@@ -212,16 +211,17 @@ export const saveFormDraft = defineOperation<{ formId: string; name?: string; de
     return { ok: true };
   },
 });
+export type SaveFormDraftInput = OperationInput<typeof saveFormDraft>;
 
 /**
  * Publishing adds a version; records keep the version they were saved
  * with, and stored values of removed fields stay in the record.
  */
-export const publishForm = defineOperation<{ formId: string }, { version: number }>({
+export const publishForm = defineOperation({
   name: 'forms.publish',
   permission: 'admin',
   input: { type: 'object', additionalProperties: false, required: ['formId'], properties: { formId: uuid } },
-  async run(ctx, input) {
+  async run(ctx, input): Promise<{ version: number }> {
     const form = await requireForm(ctx, input.formId);
     const definition = refuseInvalid(ctx.locale, form.draft);
     if (definition['x-order'].length === 0) {
@@ -336,12 +336,12 @@ export interface FormGrantsDTO {
   groups: { groupId: string; groupName: string; grant: Grant | null }[];
 }
 
-export const listFormGrants = defineOperation<{ formId: string }, FormGrantsDTO>({
+export const listFormGrants = defineOperation({
   name: 'forms.listGrants',
   permission: 'admin',
   readOnly: true,
   input: { type: 'object', additionalProperties: false, required: ['formId'], properties: { formId: uuid } },
-  async run(ctx, input) {
+  async run(ctx, input): Promise<FormGrantsDTO> {
     const form = await requireForm(ctx, input.formId);
     const rows = await ctx.db
       .selectFrom('groups as g')
@@ -357,7 +357,7 @@ export const listFormGrants = defineOperation<{ formId: string }, FormGrantsDTO>
   },
 });
 
-export const setFormGrant = defineOperation<{ formId: string; groupId: string; grant: unknown }, { ok: true }>({
+export const setFormGrant = defineOperation({
   name: 'forms.setGrant',
   permission: 'admin',
   input: {
@@ -366,7 +366,7 @@ export const setFormGrant = defineOperation<{ formId: string; groupId: string; g
     required: ['formId', 'groupId', 'grant'],
     properties: { formId: uuid, groupId: uuid, grant: { anyOf: [{ type: 'object' }, { type: 'null' }] } },
   },
-  async run(ctx, input) {
+  async run(ctx, input): Promise<{ ok: true }> {
     await requireForm(ctx, input.formId);
     const group = await ctx.db.selectFrom('groups').select('id').where('id', '=', input.groupId).executeTakeFirst();
     if (!group) throw new AppError('not_found', msg(ctx.locale, 'errors.forms.groupNotFound'));
@@ -395,3 +395,4 @@ export const setFormGrant = defineOperation<{ formId: string; groupId: string; g
     return { ok: true };
   },
 });
+export type SetFormGrantInput = OperationInput<typeof setFormGrant>;

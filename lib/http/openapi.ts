@@ -1,6 +1,26 @@
 /** The REST API v1 described as OpenAPI 3.1, served at /api/v1/openapi.json. */
 import 'server-only';
 import { httpStatusOf } from '@/lib/errors';
+import { UUID_PATTERN, uuidSchema } from '@/lib/forms/ajv';
+import { recordDtoSchema } from '@/lib/records/dto';
+import { createRecord, deleteRecord, listRecords, updateRecord } from '@/lib/records/operations';
+
+// Parameters and bodies are the operations' own input schemas (the keys the path carries
+// left out), and the Record schema is the DTO's: the document cannot drift from what the
+// API accepts and answers.
+type ObjectSchema = { readonly required?: readonly string[]; readonly properties: Readonly<Record<string, object>> };
+const without = <S extends ObjectSchema>(schema: S, pathKeys: readonly string[]) => ({
+  ...schema,
+  required: (schema.required ?? []).filter((k) => !pathKeys.includes(k)),
+  properties: Object.fromEntries(Object.entries(schema.properties).filter(([k]) => !pathKeys.includes(k))),
+});
+const queryParameters = (schema: ObjectSchema, pathKeys: readonly string[], descriptions: Record<string, string> = {}) =>
+  Object.entries(without(schema, pathKeys).properties).map(([name, s]) => ({
+    name,
+    in: 'query',
+    schema: s,
+    ...(descriptions[name] ? { description: descriptions[name] } : {}),
+  }));
 
 const problem = { $ref: '#/components/responses/Problem' };
 const id = (name: string, description: string) => ({
@@ -8,7 +28,8 @@ const id = (name: string, description: string) => ({
   in: 'path',
   required: true,
   description: `${description}; an id in any other spelling (e.g. urn:uuid:…) is 422`,
-  schema: { type: 'string', format: 'uuid', pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' },
+  // UUID_PATTERN is case-insensitive (flag i); a JSON Schema pattern has no flags.
+  schema: { ...uuidSchema, pattern: UUID_PATTERN.source.replaceAll('a-f', 'a-fA-F') },
 });
 /** Request bodies: read only after the token is accepted, at most 1 MB. */
 const bodyProblems = {
@@ -47,18 +68,12 @@ export const openApiDocument = {
       parameters: [id('formId', 'Form id')],
       get: {
         summary: 'List records in your scope',
-        parameters: [
-          { name: 'page', in: 'query', schema: { type: 'integer', minimum: 1, default: 1 } },
-          { name: 'pageSize', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 20 } },
-          { name: 'sort', in: 'query', schema: { type: 'string', default: 'createdAt' }, description: 'createdAt, updatedAt or a field key' },
-          { name: 'order', in: 'query', schema: { enum: ['asc', 'desc'], default: 'desc' } },
-          { name: 'q', in: 'query', schema: { type: 'string', maxLength: 100 }, description: 'Search in plain text fields' },
-        ],
+        parameters: queryParameters(listRecords.inputSchema, ['formId'], { sort: 'createdAt, updatedAt or a field key', q: 'Search in plain text fields' }),
         responses: { '200': { description: 'A page', content: { 'application/json': { schema: { $ref: '#/components/schemas/RecordPage' } } } }, '401': problem, '403': problem, '404': problem, '422': problem },
       },
       post: {
         summary: 'Create a record',
-        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['values'], properties: { values: { type: 'object' } } } } } },
+        requestBody: { required: true, content: { 'application/json': { schema: without(createRecord.inputSchema, ['formId']) } } },
         responses: { '201': { description: 'Created', content: { 'application/json': { schema: { $ref: '#/components/schemas/Record' } } } }, ...bodyProblems, '401': problem, '403': problem, '404': problem, '422': problem },
       },
     },
@@ -68,12 +83,12 @@ export const openApiDocument = {
       patch: {
         summary: 'Change fields of a record',
         description: 'Send the `version` you read: if someone saved in between, the answer is 409 and nothing is changed. Fields not named keep their value; null clears a field.',
-        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['version', 'values'], properties: { version: { type: 'integer', minimum: 1, maximum: 2147483647 }, values: { type: 'object' } } } } } },
+        requestBody: { required: true, content: { 'application/json': { schema: without(updateRecord.inputSchema, ['formId', 'recordId']) } } },
         responses: { '200': { description: 'Saved', content: { 'application/json': { schema: { $ref: '#/components/schemas/Record' } } } }, ...bodyProblems, '401': problem, '403': problem, '404': problem, '409': problem, '422': problem },
       },
       delete: {
         summary: 'Move a record to the recycle bin',
-        parameters: [{ name: 'version', in: 'query', schema: { type: 'integer' }, description: 'Refuse (409) if the record changed since this version' }],
+        parameters: [{ name: 'version', in: 'query', schema: deleteRecord.inputSchema.properties.version, description: 'Refuse (409) if the record changed since this version' }],
         responses: { '200': { description: 'Deleted' }, '401': problem, '403': problem, '404': problem, '409': problem, '422': problem },
       },
     },
@@ -105,26 +120,7 @@ export const openApiDocument = {
         },
       },
       Form: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, description: { type: 'string' }, version: { type: 'integer' }, schema: { type: 'object', description: 'JSON Schema 2020-12 with x- keywords' }, can: { type: 'object' } } },
-      Record: {
-        type: 'object',
-        properties: {
-          id: { type: 'string' },
-          formId: { type: 'string' },
-          formVersion: { type: 'integer' },
-          values: { type: 'object' },
-          unreadable: {
-            type: 'array',
-            items: { type: 'string' },
-            description: 'Keys of encrypted fields whose stored value could not be decrypted (tampered with or moved): their value is left out of `values`. A PATCH that names such a field replaces it; one that does not keeps it as stored.',
-          },
-          owner: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' } } },
-          departmentId: { type: ['string', 'null'] },
-          version: { type: 'integer' },
-          createdAt: { type: 'string', format: 'date-time' },
-          updatedAt: { type: 'string', format: 'date-time' },
-          can: { type: 'object', properties: { view: { type: 'boolean' }, create: { type: 'boolean' }, edit: { type: 'boolean' }, delete: { type: 'boolean' } } },
-        },
-      },
+      Record: recordDtoSchema,
       RecordPage: { type: 'object', properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Record' } }, total: { type: 'integer' }, page: { type: 'integer' }, pageSize: { type: 'integer' } } },
     },
   },

@@ -4,13 +4,13 @@ import { defineOperation } from '@/lib/operation';
 import { openApiDocument } from './openapi';
 
 /** The REST API's own description, public: it shows no data. */
-export const getOpenApiDocument = defineOperation<Record<string, never>, typeof openApiDocument>({
+export const getOpenApiDocument = defineOperation({
   name: 'api.openapi',
   permission: 'public',
   readOnly: true,
   audit: false,
   input: { type: 'object', additionalProperties: false },
-  async run() {
+  async run(): Promise<typeof openApiDocument> {
     return openApiDocument;
   },
 });
@@ -20,14 +20,14 @@ export const getOpenApiDocument = defineOperation<Record<string, never>, typeof 
  * made-up token cannot make the server read (and hold) a large body; the operation that
  * follows resolves the principal again in its own transaction.
  */
-export const checkCredential = defineOperation<Record<string, never>, { ok: true }>({
+export const checkCredential = defineOperation({
   name: 'http.checkCredential',
   permission: 'authenticated',
   readOnly: true,
   // A gate, not a use case: the operation that reads the body audits the request.
   audit: false,
   input: { type: 'object', additionalProperties: false },
-  async run() {
+  async run(): Promise<{ ok: true }> {
     return { ok: true };
   },
 });

@@ -3,24 +3,51 @@
  * No I/O. Deny by default: no grant, an unknown action, an unknown scope or a
  * grant that does not match the grant schema all mean "no".
  */
+import type { FromSchema } from 'json-schema-to-ts';
 import { createAjv } from '@/lib/forms/ajv';
-import grantSchema from '@/schemas/grant.schema.json';
 
+/**
+ * The grant vocabulary, defined once: policy, the grant schema below, the grant editor and
+ * its page use these. (test/one-source.test.ts checks that nothing else restates them.)
+ */
 export const recordActions = ['view', 'create', 'edit', 'delete'] as const;
 export type RecordAction = (typeof recordActions)[number];
 export const rowScopes = ['own', 'department', 'all'] as const;
 export type RowScopeName = (typeof rowScopes)[number];
+/** Per-field modes, for the editor once policy enforces them: the schema refuses them until then. */
+export const fieldModes = ['hidden', 'masked', 'read', 'write'] as const;
+export type FieldMode = (typeof fieldModes)[number];
 
-export interface Grant {
-  actions: Partial<Record<'view' | 'edit' | 'delete', { scope: RowScopeName }> & { create: Record<string, never> }>;
-}
+const scoped = { type: 'object', additionalProperties: false, required: ['scope'], properties: { scope: { enum: rowScopes } } } as const;
+
+/** What one group may do on one form (docs/operations.md); the `Grant` type is derived from it. */
+export const grantSchema = {
+  title: 'Grant: what one group may do on one form',
+  description:
+    'Field modes (hidden/masked/read/write) are refused until policy enforces them: a rule that is accepted but not applied would be a silent leak.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['actions'],
+  properties: {
+    actions: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { view: scoped, create: { type: 'object', additionalProperties: false, properties: {} }, edit: scoped, delete: scoped },
+    },
+  },
+} as const;
+
+export type Grant = FromSchema<typeof grantSchema>;
+
+/** Whether grants carry field modes: only once the schema accepts them (policy enforces what it accepts). */
+export const grantsHaveFieldModes: boolean = 'fields' in grantSchema.properties;
 
 /** Rows a decision covers: everything, or the union of own and department. */
 export type RowScope = { kind: 'all' } | { kind: 'some'; own: boolean; department: boolean };
 
 export type Decision = { allowed: false } | { allowed: true; scope: RowScope };
 
-const validateGrant = createAjv().compile<Grant>(grantSchema);
+const validateGrant = createAjv().compile<Grant>(grantSchema as object);
 
 export function isValidGrant(value: unknown): value is Grant {
   return validateGrant(value);

@@ -12,6 +12,7 @@ import { fieldsOf, type FieldInfo, type FormDefinition } from '@/lib/forms/defin
 import type { Principal } from '@/lib/auth/principal';
 import { decideAll, type Decisions } from '@/lib/policy/grants';
 import { fieldCrypto, type FieldCrypto } from '@/lib/crypto/keyring';
+import { UUID_PATTERN } from '@/lib/forms/ajv';
 
 export interface FormAccess {
   formId: string;
@@ -36,13 +37,11 @@ interface Row {
   description: string;
   published_version: number;
   schema: FormDefinition;
-  grants: unknown[] | string;
+  grants: unknown[];
 }
 
 export const formNotFound = (locale: Locale) =>
   new AppError('not_found', msg(locale, 'errors.records.formNotFound'));
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The published form and the caller's grants on it, as one JSON value. Used
@@ -51,7 +50,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export function formAccessPrefetch(input: { formId?: unknown }): RawBuilder<unknown> | undefined {
   const formId = input?.formId;
-  if (typeof formId !== 'string' || !UUID.test(formId)) return undefined;
+  if (typeof formId !== 'string' || !UUID_PATTERN.test(formId)) return undefined;
   return sql`json_build_object('requested', ${formId}::text, 'form',
     (select json_build_object('id', f.id, 'name', f.name, 'description', f.description,
               'published_version', f.published_version, 'schema', fv.schema,
@@ -67,7 +66,7 @@ export async function loadFormAccess(ctx: { db: Transaction<DB>; principal: Prin
   // The operation must have declared `prefetch: formAccessPrefetch` for this form.
   if (prefetched?.requested !== formId) throw new Error(`Form ${formId} was not prefetched by the operation`);
   const row = prefetched.form;
-  const grants = row ? (typeof row.grants === 'string' ? (JSON.parse(row.grants) as unknown[]) : row.grants) : [];
+  const grants = row?.grants ?? [];
   if (!row || grants.length === 0) throw formNotFound(principal.locale);
   const fields = fieldsOf(row.schema);
   return {

@@ -5,7 +5,7 @@
  */
 import 'server-only';
 import { sql, type SqlBool } from 'kysely';
-import { defineOperation, type OperationContext, type Principal } from '@/lib/operation';
+import { defineOperation, type OperationContext, type OperationInput, type Principal } from '@/lib/operation';
 import { AppError } from '@/lib/errors';
 import { msg, type Locale } from '@/lib/i18n';
 import { decideAll, type RecordAction, type RowScope } from '@/lib/policy/grants';
@@ -30,11 +30,11 @@ import {
 import { recordView, type RecordView } from './record-view';
 import { randomUUID } from 'node:crypto';
 import type { RecordDTO, RecordPage } from './dto';
+import { uuidSchema as uuid } from '@/lib/forms/ajv';
 
 export type { RecordDTO, RecordPage } from './dto';
 export { countPlainValues, countRecordsInScopes, countSealedValues, countValuesOfOtherType } from './form-stats';
 
-const uuid = { type: 'string', format: 'uuid' } as const;
 /** A record version as the database stores it (int4): a larger number is bad input, not a 500. */
 const recordVersion = { type: 'integer', minimum: 1, maximum: 2147483647 } as const;
 
@@ -133,16 +133,7 @@ function validateValues(ctx: OperationContext, form: FormAccess, raw: Record<str
 
 const sortable = new Set(['createdAt', 'updatedAt']);
 
-export interface ListRecordsInput {
-  formId: string;
-  page?: number;
-  pageSize?: number;
-  sort?: string;
-  order?: 'asc' | 'desc';
-  q?: string;
-}
-
-export const listRecords = defineOperation<ListRecordsInput, RecordPage>({
+export const listRecords = defineOperation({
   name: 'records.list',
   prefetch: formAccessPrefetch,
   permission: 'authenticated',
@@ -160,7 +151,7 @@ export const listRecords = defineOperation<ListRecordsInput, RecordPage>({
       q: { type: 'string', maxLength: 100 },
     },
   },
-  async run(ctx, input) {
+  async run(ctx, input): Promise<RecordPage> {
     const form = await loadFormAccess(ctx, input.formId);
     const scope = scopeFor(form, ctx.principal, 'view');
     const fields = form.fields;
@@ -195,14 +186,15 @@ export const listRecords = defineOperation<ListRecordsInput, RecordPage>({
     return { items, total, page, pageSize };
   },
 });
+export type ListRecordsInput = OperationInput<typeof listRecords>;
 
-export const getRecord = defineOperation<{ formId: string; recordId: string }, RecordDTO>({
+export const getRecord = defineOperation({
   name: 'records.get',
   prefetch: formAccessPrefetch,
   permission: 'authenticated',
   readOnly: true,
   input: { type: 'object', additionalProperties: false, required: ['formId', 'recordId'], properties: { formId: uuid, recordId: uuid } },
-  async run(ctx, input) {
+  async run(ctx, input): Promise<RecordDTO> {
     const form = await loadFormAccess(ctx, input.formId);
     const row = await getScopedRow(ctx, form, input.recordId);
     const view = recordView(form, ctx.principal);
@@ -212,7 +204,7 @@ export const getRecord = defineOperation<{ formId: string; recordId: string }, R
   },
 });
 
-export const createRecord = defineOperation<{ formId: string; values: Record<string, unknown> }, RecordDTO>({
+export const createRecord = defineOperation({
   name: 'records.create',
   prefetch: formAccessPrefetch,
   permission: 'authenticated',
@@ -222,7 +214,7 @@ export const createRecord = defineOperation<{ formId: string; values: Record<str
     required: ['formId', 'values'],
     properties: { formId: uuid, values: { type: 'object' } },
   },
-  async run(ctx, input) {
+  async run(ctx, input): Promise<RecordDTO> {
     const form = await loadFormAccess(ctx, input.formId);
     requireScope(form, ctx.principal, 'create');
     const values = validateValues(ctx, form, input.values);
@@ -244,16 +236,7 @@ export const createRecord = defineOperation<{ formId: string; values: Record<str
   },
 });
 
-export interface UpdateRecordInput {
-  formId: string;
-  recordId: string;
-  /** The version the editor started from; a newer stored version is a conflict. */
-  version: number;
-  /** Changed fields; null clears a field. Fields not named keep their value. */
-  values: Record<string, unknown>;
-}
-
-export const updateRecord = defineOperation<UpdateRecordInput, RecordDTO>({
+export const updateRecord = defineOperation({
   name: 'records.update',
   prefetch: formAccessPrefetch,
   permission: 'authenticated',
@@ -261,9 +244,16 @@ export const updateRecord = defineOperation<UpdateRecordInput, RecordDTO>({
     type: 'object',
     additionalProperties: false,
     required: ['formId', 'recordId', 'version', 'values'],
-    properties: { formId: uuid, recordId: uuid, version: recordVersion, values: { type: 'object' } },
+    properties: {
+      formId: uuid,
+      recordId: uuid,
+      // The version the editor started from; a newer stored version is a conflict.
+      version: recordVersion,
+      // Changed fields; null clears a field. Fields not named keep their value.
+      values: { type: 'object' },
+    },
   },
-  async run(ctx, input) {
+  async run(ctx, input): Promise<RecordDTO> {
     const form = await loadFormAccess(ctx, input.formId);
     const editScope = writeScopeFor(form, ctx.principal, 'edit');
     const viewScope = scopeFor(form, ctx.principal, 'view');
@@ -323,6 +313,7 @@ export const updateRecord = defineOperation<UpdateRecordInput, RecordDTO>({
     return dto;
   },
 });
+export type UpdateRecordInput = OperationInput<typeof updateRecord>;
 
 const conflict = (locale: Locale) =>
   new AppError(
@@ -330,7 +321,7 @@ const conflict = (locale: Locale) =>
     msg(locale, 'errors.records.conflict'),
   );
 
-export const deleteRecord = defineOperation<{ formId: string; recordId: string; version?: number }, { id: string }>({
+export const deleteRecord = defineOperation({
   name: 'records.delete',
   prefetch: formAccessPrefetch,
   permission: 'authenticated',
@@ -340,7 +331,7 @@ export const deleteRecord = defineOperation<{ formId: string; recordId: string; 
     required: ['formId', 'recordId'],
     properties: { formId: uuid, recordId: uuid, version: recordVersion },
   },
-  async run(ctx, input) {
+  async run(ctx, input): Promise<{ id: string }> {
     const form = await loadFormAccess(ctx, input.formId);
     const viewScope = scopeFor(form, ctx.principal, 'view');
     const deleteScope = writeScopeFor(form, ctx.principal, 'delete');
@@ -361,13 +352,13 @@ export interface DeletedRecordDTO extends RecordDTO {
 }
 
 /** The recycle bin: admins see deleted records within their own view scope. */
-export const listDeletedRecords = defineOperation<{ formId: string }, DeletedRecordDTO[]>({
+export const listDeletedRecords = defineOperation({
   name: 'records.listDeleted',
   prefetch: formAccessPrefetch,
   permission: 'admin',
   readOnly: true,
   input: { type: 'object', additionalProperties: false, required: ['formId'], properties: { formId: uuid } },
-  async run(ctx, input) {
+  async run(ctx, input): Promise<DeletedRecordDTO[]> {
     const form = await loadFormAccess(ctx, input.formId);
     const rows = await listDeletedRecordRows(ctx.db, { formId: form.formId, scope: scopeFor(form, ctx.principal, 'view'), limit: 500 });
     const view = recordView(form, ctx.principal);
@@ -387,12 +378,12 @@ export const listDeletedRecords = defineOperation<{ formId: string }, DeletedRec
  * stays removed for an admin who only views it). A bin record outside the
  * view scope is "not found"; visible but outside the delete scope is 403.
  */
-export const restoreRecord = defineOperation<{ formId: string; recordId: string }, { id: string }>({
+export const restoreRecord = defineOperation({
   name: 'records.restore',
   prefetch: formAccessPrefetch,
   permission: 'admin',
   input: { type: 'object', additionalProperties: false, required: ['formId', 'recordId'], properties: { formId: uuid, recordId: uuid } },
-  async run(ctx, input) {
+  async run(ctx, input): Promise<{ id: string }> {
     const form = await loadFormAccess(ctx, input.formId);
     const viewScope = scopeFor(form, ctx.principal, 'view');
     const deleteScope = writeScopeFor(form, ctx.principal, 'delete');
@@ -416,13 +407,13 @@ export interface UsableForm {
 }
 
 /** The forms the caller holds a grant on, with the published schema. */
-export const listUsableForms = defineOperation<Record<string, never>, UsableForm[]>({
+export const listUsableForms = defineOperation({
   name: 'records.listForms',
   permission: 'authenticated',
   readOnly: true,
   input: { type: 'object', additionalProperties: false },
-  async run(ctx) {
-    const rows = await sql<{ id: string; name: string; description: string; published_version: number; schema: unknown; grants: unknown[] | string }>`
+  async run(ctx): Promise<UsableForm[]> {
+    const rows = await sql<{ id: string; name: string; description: string; published_version: number; schema: unknown; grants: unknown[] }>`
       select f.id, f.name, f.description, f.published_version, fv.schema,
              json_agg(g.grant) as grants
       from forms f
@@ -434,8 +425,7 @@ export const listUsableForms = defineOperation<Record<string, never>, UsableForm
       order by f.name`.execute(ctx.db);
     const forms = rows.rows
       .map((r) => {
-        const grants = typeof r.grants === 'string' ? (JSON.parse(r.grants) as unknown[]) : r.grants;
-        const decisions = decideAll(grants);
+        const decisions = decideAll(r.grants);
         return {
           id: r.id,
           name: r.name,

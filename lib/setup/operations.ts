@@ -5,28 +5,25 @@
  */
 import 'server-only';
 import { sql } from 'kysely';
-import { defineOperation } from '@/lib/operation';
+import { defineOperation, type OperationInput } from '@/lib/operation';
 import { AppError } from '@/lib/errors';
 import { msg } from '@/lib/i18n';
 import { unsafeSeedExample, type SeedSummary } from '@/lib/examples/seed';
 import { insertUser } from '@/lib/directory/operations';
 
-export const getSetupStatus = defineOperation<Record<string, never>, { needsSetup: boolean }>({
+export const getSetupStatus = defineOperation({
   name: 'setup.status',
   permission: 'public',
   readOnly: true,
   audit: false,
   input: { type: 'object', additionalProperties: false },
-  async run(ctx) {
+  async run(ctx): Promise<{ needsSetup: boolean }> {
     const any = await ctx.db.selectFrom('users').select('id').limit(1).executeTakeFirst();
     return { needsSetup: !any };
   },
 });
 
-export const createFirstAdmin = defineOperation<
-  { email: string; name: string; password: string; loadExample: boolean },
-  { userId: string; exampleUsers: { email: string; name: string; password: string }[] }
->({
+export const createFirstAdmin = defineOperation({
   name: 'setup.createFirstAdmin',
   permission: 'public',
   input: {
@@ -40,7 +37,7 @@ export const createFirstAdmin = defineOperation<
       loadExample: { type: 'boolean' },
     },
   },
-  async run(ctx, input) {
+  async run(ctx, input): Promise<{ userId: string; exampleUsers: { email: string; name: string; password: string }[] }> {
     // Serialise concurrent first visits: exactly one becomes the admin.
     await sql`select pg_advisory_xact_lock(7301)`.execute(ctx.db);
     const any = await ctx.db.selectFrom('users').select('id').limit(1).executeTakeFirst();
@@ -61,12 +58,13 @@ export const createFirstAdmin = defineOperation<
     return { userId, exampleUsers: example?.users ?? [] };
   },
 });
+export type CreateFirstAdminInput = OperationInput<typeof createFirstAdmin>;
 
 /**
  * `fw seed example`: loads the 客户管理 example. The system caller only: an
  * admin in the browser loads it at setup, never over existing data.
  */
-export const loadExample = defineOperation<{ password?: string; records?: number }, SeedSummary>({
+export const loadExample = defineOperation({
   name: 'setup.loadExample',
   permission: 'admin',
   input: {
@@ -77,7 +75,7 @@ export const loadExample = defineOperation<{ password?: string; records?: number
       records: { type: 'integer', minimum: 0, maximum: 1_000_000 },
     },
   },
-  async run(ctx, input) {
+  async run(ctx, input): Promise<SeedSummary> {
     if (!ctx.principal.systemLabel) {
       throw new AppError('forbidden', msg(ctx.locale, 'errors.setup.exampleOnlyAtSetup'));
     }

@@ -6,11 +6,11 @@ import { callForPage } from '@/lib/next/page';
 import { listRecords, listUsableForms } from '@/lib/records/operations';
 import { fieldsOf, isSortableField, type FormDefinition } from '@/lib/forms/definition';
 import { RecordsList } from '@/components/records/records-list';
+import { UUID_PATTERN } from '@/lib/forms/ajv';
 
 type Params = Promise<{ formId: string }>;
 type Search = Promise<Record<string, string | string[] | undefined>>;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 const int = (v: string | undefined, fallback: number, max: number) => {
   const n = Number(v);
@@ -21,7 +21,7 @@ const int = (v: string | undefined, fallback: number, max: number) => {
 const usableForms = cache(() => callForPage(listUsableForms, {}));
 
 async function usableForm(formId: string) {
-  if (!UUID.test(formId)) notFound();
+  if (!UUID_PATTERN.test(formId)) notFound();
   const forms = await usableForms();
   const form = forms.find((f) => f.id === formId);
   if (!form) notFound();

@@ -7,9 +7,9 @@ import { listUserOptions } from '@/lib/directory/operations';
 import type { FormDefinition } from '@/lib/forms/definition';
 import { RecordDetail } from '@/components/records/record-detail';
 import { deleteRecordAction, updateRecordAction } from '../../actions';
+import { UUID_PATTERN } from '@/lib/forms/ajv';
 
 type Params = Promise<{ formId: string; recordId: string }>;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations('records.detail');
@@ -18,7 +18,7 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default async function RecordPage({ params }: { params: Params }) {
   const { formId, recordId } = await params;
-  if (!UUID.test(formId) || !UUID.test(recordId)) notFound();
+  if (!UUID_PATTERN.test(formId) || !UUID_PATTERN.test(recordId)) notFound();
   const [forms, users] = await Promise.all([callForPage(listUsableForms, {}), callForPage(listUserOptions, {})]);
   const form = forms.find((f) => f.id === formId);
   if (!form) notFound();

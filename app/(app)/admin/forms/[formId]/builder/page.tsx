@@ -7,9 +7,9 @@ import { listUserOptions } from '@/lib/directory/operations';
 import { getMe } from '@/lib/auth/operations';
 import { FormBuilder } from '@/components/form-builder/form-builder';
 import { publishFormAction, saveFormDraftAction } from '../../actions';
+import { UUID_PATTERN } from '@/lib/forms/ajv';
 
 type Params = Promise<{ formId: string }>;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations('builder.crumbs');
@@ -18,7 +18,7 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default async function BuilderPage({ params }: { params: Params }) {
   const { formId } = await params;
-  if (!UUID.test(formId)) notFound();
+  if (!UUID_PATTERN.test(formId)) notFound();
   const [draft, forms, users, me] = await Promise.all([
     callForPage(getFormDraft, { formId }),
     callForPage(listFormsForAdmin, {}),

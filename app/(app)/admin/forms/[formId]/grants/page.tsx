@@ -3,13 +3,12 @@ import { notFound } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
 import { callForPage } from '@/lib/next/page';
 import { listFormGrants } from '@/lib/forms/operations';
-import { isValidGrant } from '@/lib/policy/grants';
-import grantSchema from '@/schemas/grant.schema.json';
+import { grantsHaveFieldModes, isValidGrant } from '@/lib/policy/grants';
 import { GrantsEditor, type GrantValue } from '@/components/forms-admin/grants-editor';
 import { setFormGrantAction } from '../../actions';
+import { UUID_PATTERN } from '@/lib/forms/ajv';
 
 type Params = Promise<{ formId: string }>;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations('grants');
@@ -18,10 +17,10 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default async function GrantsPage({ params }: { params: Params }) {
   const { formId } = await params;
-  if (!UUID.test(formId)) notFound();
+  if (!UUID_PATTERN.test(formId)) notFound();
   const data = await callForPage(listFormGrants, { formId });
   // Field modes are offered only once the grant schema accepts them (policy enforces what it accepts).
-  const fieldModes = 'fields' in ((grantSchema as { properties?: Record<string, unknown> }).properties ?? {});
+  const fieldModes = grantsHaveFieldModes;
   const groups = data.groups.map((g) => ({
     groupId: g.groupId,
     groupName: g.groupName,

@@ -7,9 +7,9 @@ import { listDeletedRecords, listUsableForms } from '@/lib/records/operations';
 import type { FormDefinition } from '@/lib/forms/definition';
 import { RecycleBin } from '@/components/forms-admin/recycle-bin';
 import { restoreRecordAction } from '../../actions';
+import { UUID_PATTERN } from '@/lib/forms/ajv';
 
 type Params = Promise<{ formId: string }>;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations('records.recycle');
@@ -18,7 +18,7 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default async function RecycleBinPage({ params }: { params: Params }) {
   const { formId } = await params;
-  if (!UUID.test(formId)) notFound();
+  if (!UUID_PATTERN.test(formId)) notFound();
   const [draft, usable, t] = await Promise.all([
     callForPage(getFormDraft, { formId }),
     callForPage(listUsableForms, {}),
