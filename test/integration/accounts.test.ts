@@ -127,6 +127,14 @@ describe('passwords', () => {
     await createUser(w.caller('admin'), { email: 'newbie@example.com', name: '新人', password: 'Welcome123' });
     const s = await signIn(anonymous, { email: 'newbie@example.com', password: 'Welcome123' });
     expect(await codeOf(listRecords(session(s.sessionId), { formId: w.formId }))).toBe('password_change_required');
+    // The refusal is audited as denied (like forbidden), not as a failure of the system.
+    const refused = await t.db
+      .selectFrom('audit_events')
+      .select('outcome')
+      .where('actor_id', '=', s.userId)
+      .where('action', '=', 'records.list')
+      .execute();
+    expect(refused).toEqual([{ outcome: 'denied' }]);
   });
 
   it('staff change their own password: wrong current refused, other sessions end, this one stays', async () => {
