@@ -65,7 +65,9 @@ describe('encrypted fields', () => {
   });
 
   it('refuses to sort by an encrypted field', async () => {
-    const err = await listRecords(w.caller('sales1'), { formId: w.formId, sort: 'phone' }).catch((e) => e);
+    const err = await failure(listRecords(w.caller('sales1'), { formId: w.formId, sort: 'phone' }));
     expect(err.code).toBe('invalid_input');
+    // The reason names the sort itself, not some other field.
+    expect(err.details?.fields).toEqual({ sort: expect.stringMatching(/排序/) });
   });
 });
