@@ -170,6 +170,22 @@ module.exports = {
       'Start-up hooks: configuration, the database (refuse a superuser, migrate) and jobs.',
     ),
     layer(
+      'server-entry-allowlist',
+      '^server\\.ts$',
+      ['^lib/env\\.ts$', '^lib/auth/client-ip\\.ts$', npm('next'), CORE],
+      'The custom server only hands requests to Next, stamping the TCP peer address (lib/auth/client-ip): configuration and Node built-ins, no database, keys or operations.',
+    ),
+    {
+      name: 'root-unknown-file',
+      severity: 'error',
+      comment: 'A new source file at the root gets its own allowlist above before it may import the app (the tool configs named here are not part of the app).',
+      from: {
+        path: '^[^/]+\\.(ts|tsx|mts|cts|js|mjs|cjs)$',
+        pathNot: ['^(next\\.config|proxy|middleware|instrumentation(-client)?|server)\\.ts$', '^(vitest|playwright)\\.config\\.ts$', '^eslint\\.config\\.js$', '^\\.dependency-cruiser\\.cjs$', '^next-env\\.d\\.ts$'],
+      },
+      to: { path: '^(app|components|lib|cli|i18n|messages|schemas|migrations)/' },
+    },
+    layer(
       'i18n-allowlist',
       '^(i18n|messages)/',
       ['^i18n/', '^messages/', '^lib/(i18n|time-zone)\\.ts$', npm('next', 'next-intl')],

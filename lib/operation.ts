@@ -127,8 +127,9 @@ function badTextPath(input: unknown): string | undefined {
   return undefined;
 }
 
+// password_change_required is a refusal of this caller (like forbidden), not a failure of the system.
 const outcomeOf = (code: ErrorCode): AuditOutcome =>
-  code === 'not_found' ? 'not_found' : code === 'forbidden' || code === 'unauthenticated' ? 'denied' : code === 'invalid_input' ? 'invalid' : code === 'conflict' ? 'conflict' : 'failed';
+  code === 'not_found' ? 'not_found' : code === 'forbidden' || code === 'unauthenticated' || code === 'password_change_required' ? 'denied' : code === 'invalid_input' ? 'invalid' : code === 'conflict' ? 'conflict' : 'failed';
 
 /**
  * Defines an operation. Its input type is inferred from `spec.input` (a

@@ -48,7 +48,7 @@ async function cruiseTree(baseDir: string): Promise<ICruiseResult> {
   options.tsConfig = { fileName: tsConfigFile };
   // The planted copy links node_modules: keep its paths inside the copy.
   options.preserveSymlinks = true;
-  const roots = ['app', 'components', 'lib', 'cli', 'i18n', 'messages', 'migrations', 'next.config.ts', 'proxy.ts', 'instrumentation.ts'].filter((p) => {
+  const roots = ['app', 'components', 'lib', 'cli', 'i18n', 'messages', 'migrations', 'next.config.ts', 'proxy.ts', 'instrumentation.ts', 'server.ts', 'worker.ts'].filter((p) => {
     try {
       statSync(path.join(baseDir, p));
       return true;
@@ -113,7 +113,7 @@ describe('planted bypasses are caught by the allowlist', () => {
   beforeAll(async () => {
     // A copy of the tree (node_modules linked) with the bypasses planted in it.
     dir = mkdtempSync(path.join(tmpdir(), 'fw-arch-'));
-    for (const p of ['app', 'components', 'lib', 'cli', 'i18n', 'messages', 'migrations', 'schemas', 'next.config.ts', 'tsconfig.json', 'package.json']) {
+    for (const p of ['app', 'components', 'lib', 'cli', 'i18n', 'messages', 'migrations', 'schemas', 'next.config.ts', 'server.ts', 'tsconfig.json', 'package.json']) {
       cpSync(path.join(root, p), path.join(dir, p), { recursive: true });
     }
     symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
@@ -169,6 +169,13 @@ export default async function Page() { const db = await openDb(); return <pre>{J
     plant('components/peek.tsx', `import { x } from '@/lib/records/peek';\nexport const y = x;\n`);
     plant('lib/forms/peek-operations.ts', `import { x } from '@/lib/records/peek';\nexport const y = x;\n`);
 
+    // A root file: the custom server (TCP peer address) reaching the database and the keys.
+    const server = readFileSync(path.join(dir, 'server.ts'), 'utf8');
+    writeFileSync(path.join(dir, 'server.ts'), `import { getDb } from './lib/db';\nimport { masterKey } from './lib/secrets';\nexport const leak = [getDb, masterKey];\n${server}`);
+
+    // A new root file nobody placed: refused until it gets an allowlist.
+    plant('worker.ts', `import { getDb } from './lib/db';\nexport const w = getDb;\n`);
+
     planted = (await cruiseTree(dir)).summary.violations;
   }, 180_000);
   afterAll(() => {
@@ -215,8 +222,13 @@ export default async function Page() { const db = await openDb(); return <pre>{J
     expect(caught('lib/forms/peek-operations.ts')).toContain('records-internals-stay-inside → lib/records/peek.ts');
   });
 
+  it('a root file (server.ts, or a new unplaced one) reaching the database or the keys', () => {
+    expect(caught('server.ts')).toEqual(expect.arrayContaining(['server-entry-allowlist → lib/db/index.ts', 'server-entry-allowlist → lib/secrets.ts']));
+    expect(caught('worker.ts')).toContain('root-unknown-file → lib/db/index.ts');
+  });
+
   it('nothing else in the copy is flagged (the plants are the only violations)', () => {
-    const plantedFrom = /^(app\/api\/v1\/leak2?\/|app\/\(app\)\/(peek2?|sneak)\/|components\/(dump|peek)\.tsx|lib\/policy\/p[io]ng\.ts|lib\/crypto\/loose\.ts|lib\/shortcut\/|lib\/ids\.ts|lib\/records\/peek\.ts|lib\/forms\/(cn-formats|peek-operations)\.ts)/;
+    const plantedFrom = /^(app\/api\/v1\/leak2?\/|app\/\(app\)\/(peek2?|sneak)\/|components\/(dump|peek)\.tsx|lib\/policy\/p[io]ng\.ts|lib\/crypto\/loose\.ts|lib\/shortcut\/|lib\/ids\.ts|lib\/records\/peek\.ts|lib\/forms\/(cn-formats|peek-operations)\.ts|(server|worker)\.ts$)/;
     expect(planted.filter((v) => !plantedFrom.test(v.from)).map(show)).toEqual([]);
   });
 });

@@ -19,9 +19,6 @@ declare module 'next-auth' {
   interface User {
     sid?: string;
   }
-  interface Session {
-    sid?: string;
-  }
 }
 declare module 'next-auth/jwt' {
   interface JWT {
@@ -77,12 +74,14 @@ export function authOptions(): AuthOptions {
       },
       // Every getServerSession and /api/auth/session asks the database: a
       // revoked session (sign-out, disabled user, admin) answers no user,
-      // although its JWT is still validly signed.
+      // although its JWT is still validly signed. The sid itself stays in the
+      // httpOnly JWT: /api/auth/session is read by browser JavaScript, and a
+      // script injected into a page must not learn a replayable session secret
+      // (lib/next/caller.ts reads it from the cookie on the server).
       async session({ session, token }) {
         if (!token.sid) return {} as Session;
         const { active } = await sessionActive({ credential: { type: 'session', sessionId: token.sid }, ip: '', locale: 'zh-CN' }, {});
         if (!active) return {} as Session;
-        session.sid = token.sid;
         return session;
       },
       // Only same-origin destinations (lib/auth/redirect.ts: open redirect).

@@ -9,6 +9,10 @@ export const getExampleStatus = defineOperation({
   name: 'examples.status',
   permission: 'admin',
   readOnly: true,
+  // Read on every render of the forms admin page: configuration state, not
+  // evidence of access to anyone's data (like getMe), so auditing it is noise.
+  // Failures (a non-admin asking) are still audited.
+  audit: false,
   input: { type: 'object', additionalProperties: false },
   async run(ctx): Promise<ExampleStatus> {
     return exampleStatus(ctx.db);

@@ -35,31 +35,59 @@ test('the admin sees the builder with the 客户 form', async ({ page }) => {
   await shot(page, '02-builder');
 });
 
-let colleagueRecordUrl = '';
+/** A name no other test (or earlier run against the same server) has used. */
+const unique = (prefix: string) => `${prefix}${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
-test('a salesperson of 销售二部 has their own customers', async ({ page }) => {
-  await signIn(page, 'sales3@example.com');
+/** Opens the 客户 app of the signed-in user; returns its list URL. */
+async function openCustomers(page: Page): Promise<string> {
   await page.getByTestId('app-cards').getByText('客户').first().click();
   await page.waitForURL(/\/apps\/[0-9a-f-]{36}$/);
-  await page.locator('tbody tr.ant-table-row').first().click();
+  return page.url();
+}
+
+/** Creates a customer through the form as the signed-in user; returns the record's URL. */
+async function createCustomer(page: Page, listUrl: string, name: string): Promise<string> {
+  await page.goto(listUrl);
+  await page.getByTestId('new-record').click();
+  await page.waitForURL('**/new');
+  await page.getByLabel('客户名称').fill(name);
+  await page.getByLabel('联系人').fill('李雷');
+  await page.getByLabel('手机号').fill('13912345678');
+  await page.getByTestId('record-form-submit').click();
   await page.waitForURL(/\/apps\/[0-9a-f-]{36}\/[0-9a-f-]{36}$/);
-  colleagueRecordUrl = page.url();
-});
+  return page.url();
+}
+
+/** The list filtered by the search box's parameter: counts only what this test created. */
+async function expectFound(page: Page, listUrl: string, name: string, count: number) {
+  await page.goto(`${listUrl}?q=${encodeURIComponent(name)}`);
+  await expect(page.getByText(new RegExp(`共\\s*${count}\\s*条`)).first()).toBeVisible();
+  if (count > 0) await expect(page.locator('tbody tr.ant-table-row', { hasText: name })).toHaveCount(count);
+}
 
 test('a salesperson sees only their own customers and gets field errors in Chinese', async ({ page }) => {
+  // A customer of a colleague in 销售二部, made by this test.
+  await signIn(page, 'sales3@example.com');
+  const listUrl = await openCustomers(page);
+  const theirs = unique('二部客户');
+  const colleagueRecordUrl = await createCustomer(page, listUrl, theirs);
+  await signOut(page);
+
   await signIn(page, 'sales1@example.com');
-  await page.getByTestId('app-cards').getByText('客户').first().click();
-  await page.waitForURL(/\/apps\/[0-9a-f-]{36}$/);
-  // 300 customers over 4 salespeople: 75 each, all owned by 陈思远 (sales1).
-  await expect(page.getByText(/共\s*75\s*条/).first()).toBeVisible();
+  await openCustomers(page);
+  // Every row on the list is one of 陈思远's (sales1) own.
   const owners = await page.locator('tbody tr.ant-table-row').evaluateAll((rows) => rows.map((r) => r.textContent ?? ''));
   expect(owners.length).toBeGreaterThan(5);
   for (const row of owners) expect(row).toContain('陈思远');
   await shot(page, '03-records-list');
+  // The colleague's new customer is not among them, even searched by name.
+  await expectFound(page, listUrl, theirs, 0);
 
+  const mine = unique('杭州测试科技');
+  await page.goto(listUrl);
   await page.getByTestId('new-record').click();
   await page.waitForURL('**/new');
-  await page.getByLabel('客户名称').fill('杭州测试科技有限公司');
+  await page.getByLabel('客户名称').fill(mine);
   await page.getByLabel('联系人').fill('李雷');
   await page.getByLabel('手机号').fill('12345');
   await page.getByTestId('record-form-submit').click();
@@ -68,11 +96,11 @@ test('a salesperson sees only their own customers and gets field errors in Chine
   await page.getByLabel('手机号').fill('13912345678');
   await page.getByTestId('record-form-submit').click();
   await page.waitForURL(/\/apps\/[0-9a-f-]{36}\/[0-9a-f-]{36}$/);
-  await expect(page.getByText('杭州测试科技有限公司').first()).toBeVisible();
+  await expect(page.getByText(mine).first()).toBeVisible();
   await shot(page, '05-record');
+  await expectFound(page, listUrl, mine, 1);
 
   // A colleague's customer is simply not found.
-  expect(colleagueRecordUrl).not.toBe('');
   const res = await page.goto(colleagueRecordUrl);
   expect(res?.status()).toBe(404);
   await expect(page.getByText(/不存在或无权访问/)).toBeVisible();
@@ -80,10 +108,18 @@ test('a salesperson sees only their own customers and gets field errors in Chine
 });
 
 test('客服 can read everything but has no create button', async ({ page }) => {
+  // Customers of two salespeople in two departments, made by this test.
+  const names = { sales1: unique('一部客户'), sales3: unique('二部客户') };
+  let listUrl = '';
+  for (const [who, name] of Object.entries(names)) {
+    await signIn(page, `${who}@example.com`);
+    listUrl = await openCustomers(page);
+    await createCustomer(page, listUrl, name);
+    await signOut(page);
+  }
   await signIn(page, 'support1@example.com');
-  await page.getByTestId('app-cards').getByText('客户').first().click();
-  await page.waitForURL(/\/apps\/[0-9a-f-]{36}$/);
-  await expect(page.getByText(/共\s*301\s*条/).first()).toBeVisible();
+  await openCustomers(page);
+  for (const name of Object.values(names)) await expectFound(page, listUrl, name, 1);
   await expect(page.getByTestId('new-record')).toHaveCount(0);
 });
 
@@ -116,7 +152,11 @@ test('after sign-out, a copied session cookie gets no user from /api/auth/sessio
   const browser = await playwright.request.newContext({ baseURL });
   const { csrfToken } = await (await browser.get('/api/auth/csrf')).json();
   await browser.post('/api/auth/callback/credentials', { form: { csrfToken, email: ADMIN.email, password: ADMIN.password, json: 'true' } });
-  expect((await (await browser.get('/api/auth/session')).json()).user?.email).toBe(ADMIN.email);
+  const live = await (await browser.get('/api/auth/session')).json();
+  expect(live.user?.email).toBe(ADMIN.email);
+  // The session secret stays in the httpOnly cookie: page JavaScript reads this JSON.
+  expect(Object.keys(live).sort()).toEqual(['expires', 'user']);
+  expect(live).not.toHaveProperty('sid');
   const stolen = await playwright.request.newContext({ baseURL, storageState: await browser.storageState() });
   const again = (await (await browser.get('/api/auth/csrf')).json()).csrfToken;
   await browser.post('/api/auth/signout', { form: { csrfToken: again, json: 'true' } });

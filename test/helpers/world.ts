@@ -5,12 +5,12 @@
  * as its users through the system caller factory (lib/auth/system-caller).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, onTestFinished } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './db';
 import { fieldCrypto } from '@/lib/crypto/keyring';
 import { sealValues } from '@/lib/records/protect';
 import { fieldsOf } from '@/lib/forms/definition';
-import type { Database } from '@/lib/db/connection';
+import { useDatabase, type Database } from '@/lib/db/connection';
 import type { Caller } from '@/lib/auth/principal';
 import { unsafeCallerAs } from '@/lib/auth/system-caller';
 import { hashToken } from '@/lib/auth/principal';
@@ -147,4 +147,22 @@ export function useWorld(ready: (t: TestDatabase, w: World) => void): void {
     ready(t, await buildWorld(t.db));
   });
   afterAll(async () => t?.drop());
+}
+
+/**
+ * A fresh database and world for ONE test, dropped when it ends: for a test
+ * that changes what others read (publishes a form, retypes a field, counts
+ * every record), so it neither restores shared state by hand nor depends on
+ * what earlier tests created. The file's shared database is the process's
+ * database again afterwards.
+ */
+export async function freshWorld(): Promise<{ t: TestDatabase; w: World }> {
+  const holder = globalThis as unknown as { __fwDb?: Promise<Database> };
+  const previous = holder.__fwDb;
+  const t = await createTestDatabase();
+  onTestFinished(async () => {
+    if (previous) useDatabase(await previous);
+    await t.drop();
+  });
+  return { t, w: await buildWorld(t.db) };
 }

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { useWorld, type World } from '../helpers/world';
+import { freshWorld, useWorld, type World } from '../helpers/world';
 import type { TestDatabase } from '../helpers/db';
 import { codeOf, failure } from '../helpers/outcome';
 import { changePassword, createApiToken, getMe, listApiTokens, listUserApiTokens, revokeUserApiToken, signIn } from '@/lib/auth/operations';
@@ -22,8 +22,8 @@ useWorld((db, world) => {
 const anonymous: Caller = { credential: { type: 'anonymous' }, ip: '10.0.0.9', locale: 'en' };
 const session = (sessionId: string): Caller => ({ credential: { type: 'session', sessionId }, ip: '127.0.0.1', locale: 'en' });
 const bearer = (token: string): Caller => ({ credential: { type: 'token', token }, ip: '127.0.0.1', locale: 'en' });
-const tokenRow = (token: string) =>
-  t.db
+const tokenRow = (token: string, db: TestDatabase = t) =>
+  db.db
     .selectFrom('api_tokens')
     .selectAll()
     .where('token_hash', '=', sql<string>`encode(sha256(convert_to(${token}, 'UTF8')), 'hex')`)
@@ -31,19 +31,23 @@ const tokenRow = (token: string) =>
 
 describe('API tokens follow their user', () => {
   it('a password reset revokes every token of the user', async () => {
+    // Revokes a world user's tokens: its own world, so no other test meets them dead.
+    const { t, w } = await freshWorld();
     expect(await codeOf(listRecords(w.tokenCaller('sales3'), { formId: w.formId }))).toBe('ok');
     await resetPassword(w.caller('admin'), { userId: w.users.sales3, password: 'Reset12345' });
     expect(await codeOf(listRecords(w.tokenCaller('sales3'), { formId: w.formId }))).toBe('unauthenticated');
-    expect((await tokenRow(w.tokens.sales3)).revoked_at).not.toBeNull();
+    expect((await tokenRow(w.tokens.sales3, t)).revoked_at).not.toBeNull();
   });
 
   it('disabling revokes the tokens, and re-enabling does not revive them', async () => {
+    // Revokes a world user's tokens: its own world, so no other test meets them dead.
+    const { t, w } = await freshWorld();
     expect(await codeOf(listRecords(w.tokenCaller('sales2'), { formId: w.formId }))).toBe('ok');
     await setUserStatus(w.caller('admin'), { userId: w.users.sales2, status: 'disabled' });
     expect(await codeOf(listRecords(w.tokenCaller('sales2'), { formId: w.formId }))).toBe('unauthenticated');
     await setUserStatus(w.caller('admin'), { userId: w.users.sales2, status: 'active' });
     expect(await codeOf(listRecords(w.tokenCaller('sales2'), { formId: w.formId }))).toBe('unauthenticated');
-    expect((await tokenRow(w.tokens.sales2)).revoked_at).not.toBeNull();
+    expect((await tokenRow(w.tokens.sales2, t)).revoked_at).not.toBeNull();
     // The user themself works again: only the tokens stay dead.
     expect(await codeOf(listRecords(w.caller('sales2'), { formId: w.formId }))).toBe('ok');
   });
@@ -127,6 +131,14 @@ describe('passwords', () => {
     await createUser(w.caller('admin'), { email: 'newbie@example.com', name: '新人', password: 'Welcome123' });
     const s = await signIn(anonymous, { email: 'newbie@example.com', password: 'Welcome123' });
     expect(await codeOf(listRecords(session(s.sessionId), { formId: w.formId }))).toBe('password_change_required');
+    // The refusal is audited as denied (like forbidden), not as a failure of the system.
+    const refused = await t.db
+      .selectFrom('audit_events')
+      .select('outcome')
+      .where('actor_id', '=', s.userId)
+      .where('action', '=', 'records.list')
+      .execute();
+    expect(refused).toEqual([{ outcome: 'denied' }]);
   });
 
   it('staff change their own password: wrong current refused, other sessions end, this one stays', async () => {

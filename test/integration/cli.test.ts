@@ -6,48 +6,49 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { openDatabase, type Database } from '@/lib/db/connection';
 
-const dataDir = mkdtempSync(path.join(tmpdir(), 'fw-cli-'));
-let t: TestDatabase | undefined;
-let databaseUrl: string | undefined;
-
-beforeAll(async () => {
-  if (process.env.FW_TEST_DB === 'postgres') {
-    t = await createTestDatabase();
-    databaseUrl = t.url;
-  }
-});
-afterAll(async () => {
-  rmSync(dataDir, { recursive: true, force: true });
-  await t?.drop();
-});
-
-function fw(...args: string[]) {
-  const env: NodeJS.ProcessEnv = { ...process.env, FW_DATA_DIR: dataDir };
-  if (databaseUrl) env.DATABASE_URL = databaseUrl;
-  else delete env.DATABASE_URL;
-  const r = spawnSync('npx', ['tsx', '--conditions=react-server', 'cli/fw.ts', ...args], { env, encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
+/**
+ * One CLI installation per test: its own data folder (PGlite) or its own
+ * PostgreSQL database, removed when the test ends, so no test depends on
+ * what an earlier one created (the first admin, the loaded example).
+ */
+async function installation() {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'fw-cli-'));
+  const t: TestDatabase | undefined = process.env.FW_TEST_DB === 'postgres' ? await createTestDatabase() : undefined;
+  onTestFinished(async () => {
+    rmSync(dataDir, { recursive: true, force: true });
+    await t?.drop();
+  });
+  const fw = (...args: string[]) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, FW_DATA_DIR: dataDir };
+    if (t?.url) env.DATABASE_URL = t.url;
+    else delete env.DATABASE_URL;
+    const r = spawnSync('npx', ['tsx', '--conditions=react-server', 'cli/fw.ts', ...args], { env, encoding: 'utf8', timeout: 60_000 });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+  };
+  /** Looks into the CLI's database between runs (the PGlite folder is free once fw exits). */
+  const inDatabase = async <T,>(look: (db: Database) => Promise<T>): Promise<T> => {
+    if (t) return look(t.db);
+    const db = await openDatabase({ kind: 'pglite', dataDir }, { migrate: false });
+    try {
+      return await look(db);
+    } finally {
+      await db.destroy();
+    }
+  };
+  return { fw, inDatabase };
 }
 
-/** Looks into the CLI's database between runs (the PGlite folder is free once fw exits). */
-async function inDatabase<T>(look: (db: Database) => Promise<T>): Promise<T> {
-  if (t) return look(t.db);
-  const db = await openDatabase({ kind: 'pglite', dataDir }, { migrate: false });
-  try {
-    return await look(db);
-  } finally {
-    await db.destroy();
-  }
-}
+const createRoot = ['user', 'create', '--email', 'Root@Example.com', '--name', 'Root', '--password', 'Root12345', '--admin'];
 
 describe(`fw CLI (${process.env.FW_TEST_DB ?? 'pglite'})`, () => {
   it('creates the first admin on an empty database, through the operation, audited as "cli"', async () => {
+    const { fw, inDatabase } = await installation();
     expect(fw('migrate').code).toBe(0);
-    const first = fw('user', 'create', '--email', 'Root@Example.com', '--name', 'Root', '--password', 'Root12345', '--admin');
+    const first = fw(...createRoot);
     expect(first.err).toBe('');
     expect(first.code).toBe(0);
     const { users, events } = await inDatabase(async (db) => ({
@@ -59,7 +60,9 @@ describe(`fw CLI (${process.env.FW_TEST_DB ?? 'pglite'})`, () => {
   }, 120_000);
 
   it('migrates, seeds, creates users and prints only the token', async () => {
+    const { fw, inDatabase } = await installation();
     expect(fw('migrate').code).toBe(0);
+    expect(fw(...createRoot).code).toBe(0);
     const seeded = fw('seed', 'example', '--password', 'Seed1234', '--records', '20');
     expect(seeded.code).toBe(0);
     expect(seeded.out).toContain('sales1@example.com');
@@ -87,6 +90,10 @@ describe(`fw CLI (${process.env.FW_TEST_DB ?? 'pglite'})`, () => {
   }, 120_000);
 
   it('refuses bad input clearly and changes nothing', async () => {
+    // Its own installation with the example loaded (a second seed must be refused).
+    const { fw, inDatabase } = await installation();
+    expect(fw('migrate').code).toBe(0);
+    expect(fw('seed', 'example', '--password', 'Seed1234', '--records', '0').code).toBe(0);
     const before = await inDatabase(async (db) => (await db.selectFrom('users').select('id').execute()).length);
     const weak = fw('user', 'create', '--email', 'weak@example.com', '--name', 'W', '--password', 'short');
     expect(weak.code).not.toBe(0);
@@ -106,7 +113,8 @@ describe(`fw CLI (${process.env.FW_TEST_DB ?? 'pglite'})`, () => {
     expect(await inDatabase(async (db) => (await db.selectFrom('users').select('id').execute()).length)).toBe(before);
   }, 120_000);
 
-  it('has --help on each command', () => {
+  it('has --help on each command', async () => {
+    const { fw } = await installation();
     for (const cmd of [[], ['migrate'], ['user', 'create'], ['token', 'create'], ['seed', 'example']]) {
       const r = fw(...cmd, '--help');
       expect(r.code).toBe(0);

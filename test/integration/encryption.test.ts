@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import type { TestDatabase } from '../helpers/db';
 import { useWorld, type World } from '../helpers/world';
 import { createRecord, getRecord, listRecords, updateRecord } from '@/lib/records/operations';
-import { AppError } from '@/lib/errors';
+import { failure } from '../helpers/outcome';
 
 let t: TestDatabase;
 let w: World;
@@ -36,7 +36,12 @@ describe('encrypted fields', () => {
     await updateRecord(w.caller('sales1'), { formId: w.formId, recordId: rec.id, version: rec.version, values: { phone: CANARY2 } });
     await listRecords(w.caller('sales1'), { formId: w.formId });
     // An invalid attempt must not leak the value into errors or audit details either.
-    await expect(createRecord(w.caller('sales1'), { formId: w.formId, values: { phone: `${CANARY}9` } })).rejects.toBeInstanceOf(AppError);
+    const refused = await failure(createRecord(w.caller('sales1'), { formId: w.formId, values: { phone: `${CANARY}9` } }));
+    expect(refused.code).toBe('invalid_input');
+    // The message and details themselves (JSON.stringify of an Error drops its message).
+    const told = `${refused.message}\n${JSON.stringify(refused.details ?? {})}`;
+    expect(told).toContain('phone');
+    expect(told).not.toContain(CANARY);
     const text = await databaseText();
     expect(text).toContain('金丝雀公司'); // the scan does see plain fields
     expect(text).not.toContain(CANARY);
@@ -60,7 +65,9 @@ describe('encrypted fields', () => {
   });
 
   it('refuses to sort by an encrypted field', async () => {
-    const err = await listRecords(w.caller('sales1'), { formId: w.formId, sort: 'phone' }).catch((e) => e);
+    const err = await failure(listRecords(w.caller('sales1'), { formId: w.formId, sort: 'phone' }));
     expect(err.code).toBe('invalid_input');
+    // The reason names the sort itself, not some other field.
+    expect(err.details?.fields).toEqual({ sort: expect.stringMatching(/排序/) });
   });
 });

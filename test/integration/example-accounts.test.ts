@@ -4,7 +4,7 @@
  * example created in one audited step.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { sql } from 'kysely';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { codeOf, failure } from '../helpers/outcome';
@@ -16,21 +16,35 @@ import { listRecords, listUsableForms } from '@/lib/records/operations';
 import type { Caller } from '@/lib/auth/principal';
 
 let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(async () => t?.drop());
 
 const anonymous: Caller = { credential: { type: 'anonymous' }, ip: '10.0.0.9', locale: 'en' };
 const session = (sessionId: string): Caller => ({ credential: { type: 'session', sessionId }, ip: '127.0.0.1', locale: 'en' });
 const ADMIN_PASSWORD = 'Admin12345';
-let admin: Caller;
-let exampleUsers: { email: string; name: string; password: string }[];
+
+/**
+ * Each test builds its own world: a fresh database with the first admin and
+ * the example loaded, so no test depends on what an earlier one signed in,
+ * changed or removed. Dropped when the test ends.
+ */
+async function exampleWorld(): Promise<{ admin: Caller; exampleUsers: { email: string; name: string; password: string }[] }> {
+  t = await createTestDatabase();
+  const db = t;
+  onTestFinished(() => db.drop());
+  const done = await createFirstAdmin(anonymous, { email: 'root@example.com', name: 'Root', password: ADMIN_PASSWORD, loadExample: true });
+  const admin = session((await signIn(anonymous, { email: 'root@example.com', password: ADMIN_PASSWORD })).sessionId);
+  return { admin, exampleUsers: done.exampleUsers };
+}
+
+/** Signs in as an example user and sets their own password (the forced first change). */
+async function signedInExampleUser(u: { email: string; password: string }, newPassword: string): Promise<Caller> {
+  const me = session((await signIn(anonymous, { email: u.email, password: u.password })).sessionId);
+  await changePassword(me, { currentPassword: u.password, newPassword });
+  return me;
+}
 
 describe('example accounts', () => {
   it('each example user gets its own password, never the admin’s', async () => {
-    const done = await createFirstAdmin(anonymous, { email: 'root@example.com', name: 'Root', password: ADMIN_PASSWORD, loadExample: true });
-    exampleUsers = done.exampleUsers;
+    const { exampleUsers } = await exampleWorld();
     expect(exampleUsers).toHaveLength(8);
     const passwords = exampleUsers.map((u) => u.password);
     expect(new Set(passwords).size).toBe(8);
@@ -38,7 +52,6 @@ describe('example accounts', () => {
       expect(p).not.toBe(ADMIN_PASSWORD);
       expect(p.length).toBeGreaterThanOrEqual(12);
     }
-    admin = session((await signIn(anonymous, { email: 'root@example.com', password: ADMIN_PASSWORD })).sessionId);
     // The admin's password opens no example account; each one's own does.
     for (const u of exampleUsers.slice(0, 3)) {
       expect(await codeOf(signIn(anonymous, { email: u.email, password: ADMIN_PASSWORD }))).toBe('unauthenticated');
@@ -50,6 +63,7 @@ describe('example accounts', () => {
   });
 
   it('an example user must change the password at first sign-in before anything else', async () => {
+    const { exampleUsers } = await exampleWorld();
     const u = exampleUsers.find((x) => x.email === 'sales1@example.com')!;
     const me = session((await signIn(anonymous, { email: u.email, password: u.password })).sessionId);
     expect((await getMe(me, {})).mustChangePassword).toBe(true);
@@ -65,10 +79,20 @@ describe('example accounts', () => {
 });
 
 describe('removing the example', () => {
+  it('reading the status (every render of the forms admin page) writes no audit event', async () => {
+    const { admin } = await exampleWorld();
+    const before = await t.db.selectFrom('audit_events').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
+    expect(await getExampleStatus(admin, {})).toMatchObject({ loaded: true });
+    expect(await getExampleStatus(admin, {})).toMatchObject({ loaded: true });
+    expect(await t.db.selectFrom('audit_events').select('action').where('action', '=', 'examples.status').execute()).toEqual([]);
+    expect(await t.db.selectFrom('audit_events').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).toEqual(before);
+  });
+
   it('only admins may, and it refuses while an example user owns data outside the example', async () => {
+    const { admin, exampleUsers } = await exampleWorld();
     const status = await getExampleStatus(admin, {});
     expect(status).toMatchObject({ loaded: true, users: 8, groups: 3, departments: 5, records: 300 });
-    const sales1 = session((await signIn(anonymous, { email: 'sales1@example.com', password: 'Sales1Own99' })).sessionId);
+    const sales1 = await signedInExampleUser(exampleUsers.find((x) => x.email === 'sales1@example.com')!, 'Sales1Own99');
     expect(await codeOf(removeExampleData(sales1, {}))).toBe('forbidden');
     expect(await codeOf(getExampleStatus(sales1, {}))).toBe('forbidden');
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TestDatabase } from '../helpers/db';
-import { useWorld, customerForm, type World } from '../helpers/world';
+import { freshWorld, useWorld, customerForm, type World } from '../helpers/world';
 import { createForm, getFormDraft, publishForm, saveFormDraft, setFormGrant, listFormGrants, listFormsForAdmin } from '@/lib/forms/operations';
 import { createRecord, getRecord, listUsableForms, updateRecord } from '@/lib/records/operations';
 import { failure } from '../helpers/outcome';
@@ -40,6 +40,8 @@ describe('form definitions', () => {
   });
 
   it("the admin's form list counts records only within the admin's own grants", async () => {
+    // Makes the admin a salesperson and hands them a record: its own world, nothing to put back.
+    const { t, w } = await freshWorld();
     const withoutGrant = await listFormsForAdmin(w.caller('admin'), {});
     expect(withoutGrant.find((f) => f.id === w.formId)?.recordCount).toBeNull();
     // An admin who is also a salesperson sees the count of their own customers only.
@@ -48,8 +50,6 @@ describe('form definitions', () => {
     await t.db.updateTable('records').set({ owner_id: w.users.admin }).where('id', '=', w.records.sales1[0]).execute();
     const scoped = await listFormsForAdmin(w.caller('admin'), {});
     expect(scoped.find((f) => f.id === w.formId)?.recordCount).toBe(1);
-    await t.db.updateTable('records').set({ owner_id: w.users.sales1 }).where('id', '=', w.records.sales1[0]).execute();
-    await t.db.deleteFrom('group_members').where('user_id', '=', w.users.admin).execute();
   });
 
   it('only admins build forms', async () => {

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import type { TestDatabase } from '../helpers/db';
-import { useWorld, type World } from '../helpers/world';
+import { freshWorld, useWorld, type World } from '../helpers/world';
 import { isAppError } from '@/lib/errors';
 import type { Operation } from '@/lib/operation-types';
 import type { Caller } from '@/lib/auth/principal';
@@ -42,7 +42,7 @@ let w: World;
 useWorld((db, world) => ((t = db), (w = world)));
 
 /** Everything a refusal must leave as it was: row counts, record versions, successful writes. */
-async function snapshot(): Promise<string> {
+async function snapshot(db = t.db): Promise<string> {
   const r = await sql<Record<string, number>>`
     select (select count(*)::int from records) as records,
            (select coalesce(sum(version), 0)::int from records) as record_versions,
@@ -56,8 +56,8 @@ async function snapshot(): Promise<string> {
            (select count(*)::int from group_members) as members,
            (select count(*)::int from departments) as departments,
            (select count(*)::int from api_tokens where revoked_at is null) as tokens,
-           (select count(*)::int from audit_events where outcome = 'success' and action not like '%.list%'
-              and action not in ('records.get', 'forms.getDraft', 'auth.me')) as writes`.execute(t.db);
+           (select count(*)::int from audit_events where outcome = 'ok' and action not like '%.list%'
+              and action not in ('records.get', 'forms.getDraft', 'auth.me')) as writes`.execute(db);
   return JSON.stringify(r.rows[0]);
 }
 
@@ -164,6 +164,21 @@ const routes: { name: string; handler: Handler; method: string; params: string[]
   { name: 'DELETE record', handler: item.DELETE, method: 'DELETE', params: ['formId', 'recordId'], body: false },
   { name: 'GET forms', handler: formsRoute.GET, method: 'GET', params: [], body: false },
 ];
+
+describe('the refusal snapshot', () => {
+  // The fuzz checks below are only as good as this: a snapshot that cannot
+  // change (an outcome no event has, say) would pass every refusal.
+  it('changes on a successful write, its audit event included', async () => {
+    const { t, w } = await freshWorld();
+    const before = JSON.parse(await snapshot(t.db)) as Record<string, number>;
+    const rec = await createRecord(w.caller('sales1'), { formId: w.formId, values: { name: '快照', phone: '13912340099' } });
+    await updateRecord(w.caller('sales1'), { formId: w.formId, recordId: rec.id, version: rec.version, values: { notes: '改' } });
+    const after = JSON.parse(await snapshot(t.db)) as Record<string, number>;
+    expect(after.records).toBe(before.records + 1);
+    expect(after.record_versions).toBe(before.record_versions + 2);
+    expect(after.writes).toBe(before.writes + 2);
+  });
+});
 
 describe('fuzz: the REST API never answers 500 and stores nothing on refusal', () => {
   beforeAll(async () => {

@@ -37,8 +37,7 @@ useWorld((db, world) => ((t = db), (w = world)));
 type Extra = 'watcher' | 'binAdmin';
 const as = (who: Extra) => w.caller(who as unknown as Who);
 const extra = {} as Record<Extra, string>;
-/** watcher's own record; bin records: binAdmin's own, one in binAdmin's department, one outside it. */
-let watched: string;
+/** Bin records: binAdmin's own, one in binAdmin's department, one outside it (only read, never restored). */
 const bin = {} as Record<'own' | 'dept' | 'out', string>;
 
 beforeAll(async () => {
@@ -64,29 +63,33 @@ beforeAll(async () => {
   await user('watcher', w.departments.sales2, watchers, false);
   await user('binAdmin', w.departments.sales1, keepers, true);
 
-  const deletedRecord = async (owner: string, dept: string, name: string) => {
-    const id = randomUUID();
-    await t.db
-      .insertInto('records')
-      .values({
-        id,
-        form_id: w.formId,
-        form_version: 1,
-        values: JSON.stringify({ name }),
-        owner_id: owner,
-        department_id: dept,
-        created_by: owner,
-        deleted_at: new Date(),
-        deleted_by: owner,
-      })
-      .execute();
-    return id;
-  };
-  watched = (await createRecord(as('watcher'), { formId: w.formId, values: { name: '观察员的客户', phone: '13912340001' } })).id;
   bin.own = await deletedRecord(extra.binAdmin, w.departments.sales1, '回收站-自己的');
   bin.dept = await deletedRecord(w.users.sales2, w.departments.sales1, '回收站-本部门');
   bin.out = await deletedRecord(w.users.sales3, w.departments.sales2, '回收站-外部门');
 });
+
+/** A record already in the recycle bin. */
+const deletedRecord = async (owner: string, dept: string, name: string) => {
+  const id = randomUUID();
+  await t.db
+    .insertInto('records')
+    .values({
+      id,
+      form_id: w.formId,
+      form_version: 1,
+      values: JSON.stringify({ name }),
+      owner_id: owner,
+      department_id: dept,
+      created_by: owner,
+      deleted_at: new Date(),
+      deleted_by: owner,
+    })
+    .execute();
+  return id;
+};
+/** A fresh record of the watcher's own, for a test that edits or deletes it: no test depends on another's edits. */
+const watchersOwn = async (notes?: string) =>
+  (await createRecord(as('watcher'), { formId: w.formId, values: { name: '观察员的客户', phone: '13912340001', ...(notes ? { notes } : {}) } })).id;
 
 const stored = (id: string) =>
   t.db.selectFrom('records').select(['version', 'owner_id', 'values', 'deleted_at']).where('id', '=', id).executeTakeFirstOrThrow();
@@ -114,6 +117,7 @@ describe('UPDATE carries the edit scope', () => {
   });
 
   it('a stale version of an editable record is 409', async () => {
+    const watched = await watchersOwn('起初');
     const rec = await getRecord(as('watcher'), { formId: w.formId, recordId: watched });
     const ok = await updateRecord(as('watcher'), { formId: w.formId, recordId: watched, version: rec.version, values: { notes: '第一次' } });
     expect(ok.version).toBe(rec.version + 1);
@@ -122,6 +126,7 @@ describe('UPDATE carries the edit scope', () => {
   });
 
   it('an owner change between the read and the write cannot let the write escape', async () => {
+    const watched = await watchersOwn('第一次');
     const rec = await getRecord(as('watcher'), { formId: w.formId, recordId: watched });
     // Reassigned to sales1 by someone else after the edit read it, without a
     // version bump (a bulk reassignment): only the UPDATE's scope stops it.
@@ -152,6 +157,8 @@ describe('soft DELETE carries the delete scope', () => {
   });
 
   it('a stale version is 409 and the record stays; the current one deletes', async () => {
+    const watched = await watchersOwn();
+    await updateRecord(as('watcher'), { formId: w.formId, recordId: watched, version: 1, values: { notes: '改过一次' } });
     const row = await stored(watched);
     expect(await codeOf(deleteRecord(as('watcher'), { formId: w.formId, recordId: watched, version: row.version - 1 }))).toBe('conflict');
     expect((await stored(watched)).deleted_at).toBeNull();
@@ -181,8 +188,10 @@ describe('the recycle bin carries its scope', () => {
   });
 
   it('restores a record inside the delete scope', async () => {
-    await restoreRecord(as('binAdmin'), { formId: w.formId, recordId: bin.own });
-    expect((await stored(bin.own)).deleted_at).toBeNull();
-    expect(await codeOf(restoreRecord(as('binAdmin'), { formId: w.formId, recordId: bin.own }))).toBe('not_found');
+    // Its own deleted record: the list test above still finds bin.own in the bin whatever the order.
+    const mine = await deletedRecord(extra.binAdmin, w.departments.sales1, '回收站-待恢复');
+    await restoreRecord(as('binAdmin'), { formId: w.formId, recordId: mine });
+    expect((await stored(mine)).deleted_at).toBeNull();
+    expect(await codeOf(restoreRecord(as('binAdmin'), { formId: w.formId, recordId: mine }))).toBe('not_found');
   });
 });

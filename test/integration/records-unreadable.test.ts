@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TestDatabase } from '../helpers/db';
-import { useWorld, type World } from '../helpers/world';
+import { freshWorld, useWorld, type World } from '../helpers/world';
 import { call } from '../helpers/rest';
 import * as item from '@/app/api/v1/forms/[formId]/records/[recordId]/route';
 import { getRecord, listRecords, updateRecord } from '@/lib/records/operations';
@@ -17,21 +17,29 @@ useWorld((db, world) => ((t = db), (w = world)));
 let tampered: string;
 let moved: string;
 let intact: string;
-const phoneOf = async (id: string) =>
-  ((await t.db.selectFrom('records').select('values').where('id', '=', id).executeTakeFirstOrThrow()).values as { phone: string }).phone;
-const setPhone = async (id: string, phone: string) => {
-  const row = await t.db.selectFrom('records').select('values').where('id', '=', id).executeTakeFirstOrThrow();
-  await t.db.updateTable('records').set({ values: JSON.stringify({ ...row.values, phone }) }).where('id', '=', id).execute();
+const phoneOf = async (id: string, db: TestDatabase = t) =>
+  ((await db.db.selectFrom('records').select('values').where('id', '=', id).executeTakeFirstOrThrow()).values as { phone: string }).phone;
+const setPhone = async (db: TestDatabase, id: string, phone: string) => {
+  const row = await db.db.selectFrom('records').select('values').where('id', '=', id).executeTakeFirstOrThrow();
+  await db.db.updateTable('records').set({ values: JSON.stringify({ ...row.values, phone }) }).where('id', '=', id).execute();
 };
 
-beforeAll(async () => {
-  [tampered, intact, moved] = w.records.sales1;
+/** Breaks two of sales1's three records: returns which is which. */
+async function breakRecords(db: TestDatabase, world: World) {
+  const [tampered, intact, moved] = world.records.sales1;
   // One byte of the sealed body changed…
-  const token = await phoneOf(tampered);
+  const token = await phoneOf(tampered, db);
   const i = token.length - 8;
-  await setPhone(tampered, token.slice(0, i) + (token[i] === 'A' ? 'B' : 'A') + token.slice(i + 1));
+  await setPhone(db, tampered, token.slice(0, i) + (token[i] === 'A' ? 'B' : 'A') + token.slice(i + 1));
   // …and a valid ciphertext copied from another record: bound to that record, it must not open here.
-  await setPhone(moved, await phoneOf(intact));
+  await setPhone(db, moved, await phoneOf(intact, db));
+  return { tampered, intact, moved };
+}
+
+// The reading tests share one broken world; the editing tests (which repair
+// or change a record) each break a world of their own.
+beforeAll(async () => {
+  ({ tampered, intact, moved } = await breakRecords(t, w));
 });
 
 describe('unreadable values', () => {
@@ -83,21 +91,25 @@ describe('unreadable values', () => {
   });
 
   it('editing other fields keeps the broken value as it is', async () => {
-    const before = await phoneOf(tampered);
+    const { t, w } = await freshWorld();
+    const { tampered } = await breakRecords(t, w);
+    const before = await phoneOf(tampered, t);
     const rec = await getRecord(w.caller('sales1'), { formId: w.formId, recordId: tampered });
     // phone is required: the edit must not need the value nobody can read.
     const saved = await updateRecord(w.caller('sales1'), { formId: w.formId, recordId: tampered, version: rec.version, values: { notes: '只改备注' } });
     expect(saved.values.notes).toBe('只改备注');
     expect(saved.unreadable).toEqual(['phone']);
-    expect(await phoneOf(tampered)).toBe(before);
+    expect(await phoneOf(tampered, t)).toBe(before);
   });
 
   it('submitting a new value replaces the broken one', async () => {
+    const { t, w } = await freshWorld();
+    const { tampered } = await breakRecords(t, w);
     const rec = await getRecord(w.caller('sales1'), { formId: w.formId, recordId: tampered });
     const saved = await updateRecord(w.caller('sales1'), { formId: w.formId, recordId: tampered, version: rec.version, values: { phone: '13912349876' } });
     expect(saved.unreadable).toEqual([]);
     expect(saved.values.phone).toBe('13912349876');
-    expect(await phoneOf(tampered)).toMatch(/^fw1\./);
+    expect(await phoneOf(tampered, t)).toMatch(/^fw1\./);
     expect((await getRecord(w.caller('sales1'), { formId: w.formId, recordId: tampered })).values.phone).toBe('13912349876');
     const ev = await t.db.selectFrom('audit_events').select('fields').where('action', '=', 'records.update').where('resource_id', '=', tampered).orderBy('id', 'desc').executeTakeFirstOrThrow();
     expect(ev.fields).toEqual(['phone']);

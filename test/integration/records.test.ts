@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import type { TestDatabase } from '../helpers/db';
-import { useWorld, type World } from '../helpers/world';
+import { freshWorld, useWorld, type World } from '../helpers/world';
 import { call } from '../helpers/rest';
 import * as collection from '@/app/api/v1/forms/[formId]/records/route';
 import * as item from '@/app/api/v1/forms/[formId]/records/[recordId]/route';
@@ -38,6 +38,8 @@ describe('row scope through the REST API', () => {
   });
 
   it('the list never includes records outside the scope, and its total agrees', async () => {
+    // Counts the world's records: its own world, whatever other tests create.
+    const { w } = await freshWorld();
     const res = await call(collection.GET, { token: w.tokens.sales1, params: { formId: w.formId }, query: 'pageSize=200' });
     expect(res.status).toBe(200);
     const ids = res.body.items.map((i: { id: string }) => i.id).sort();
@@ -85,6 +87,8 @@ describe('OpenAPI', () => {
 
 describe('actions per group', () => {
   it('客服 sees all records but cannot create or edit', async () => {
+    // Counts the world's records: its own world, whatever other tests create.
+    const { t, w } = await freshWorld();
     const page = await listRecords(w.caller('support'), { formId: w.formId, pageSize: 100 });
     expect(page.total).toBe(9);
     expect(await codeOf(createRecord(w.caller('support'), { formId: w.formId, values: { name: '新客户', phone: '13912345678' } }))).toBe('forbidden');
@@ -96,6 +100,8 @@ describe('actions per group', () => {
   });
 
   it('department scope follows the record department', async () => {
+    // Counts the world's records: its own world, whatever other tests create.
+    const { w } = await freshWorld();
     const page = await listRecords(w.caller('lead1'), { formId: w.formId, pageSize: 100 });
     expect(page.items.map((i) => i.id).sort()).toEqual([...w.records.sales1, ...w.records.sales2].sort());
     expect(await codeOf(getRecord(w.caller('lead1'), { formId: w.formId, recordId: w.records.sales3[0] }))).toBe('not_found');
@@ -149,6 +155,8 @@ describe('writes', () => {
   });
 
   it('a stale edit is refused with a conflict and overwrites nothing', async () => {
+    // Changes records (and a user): its own world, nothing to restore by hand.
+    const { w } = await freshWorld();
     const id = w.records.sales1[1];
     const first = await call(item.PATCH, { token: w.tokens.sales1, method: 'PATCH', params: { formId: w.formId, recordId: id }, body: { version: 1, values: { notes: '第一次修改' } } });
     expect(first.status).toBe(200);
@@ -162,6 +170,8 @@ describe('writes', () => {
   });
 
   it('keeps values of fields the form no longer has', async () => {
+    // Changes records (and a user): its own world, nothing to restore by hand.
+    const { t, w } = await freshWorld();
     const id = w.records.sales1[2];
     await t.db
       .updateTable('records')
@@ -176,6 +186,8 @@ describe('writes', () => {
   });
 
   it('delete goes to the recycle bin; admins with a view grant restore', async () => {
+    // Changes records (and a user): its own world, nothing to restore by hand.
+    const { t, w } = await freshWorld();
     const id = w.records.sales3[1];
     await deleteRecord(w.caller('manager'), { formId: w.formId, recordId: id });
     expect(await codeOf(getRecord(w.caller('manager'), { formId: w.formId, recordId: id }))).toBe('not_found');
@@ -187,7 +199,6 @@ describe('writes', () => {
     expect(bin.map((r) => r.id)).toContain(id);
     await restoreRecord(w.caller('manager'), { formId: w.formId, recordId: id });
     expect((await getRecord(w.caller('sales3'), { formId: w.formId, recordId: id })).id).toBe(id);
-    await t.db.updateTable('users').set({ is_admin: false }).where('id', '=', w.users.manager).execute();
   });
 });
 

@@ -149,7 +149,12 @@ describe('sessions stored hashed (item 9)', () => {
       options.callbacks!.session!({ session: { user: { email: u.email }, expires: new Date(Date.now() + 3600_000).toISOString() }, token: { sid } } as never);
 
     const first = await signIn(from('198.51.100.71'), { email: u.email, password: u.password });
-    expect(await sessionOf(first.sessionId)).toMatchObject({ sid: first.sessionId });
+    // Signed in: the user, but never the session secret (browser JavaScript
+    // reads /api/auth/session; an XSS there must not learn a replayable sid).
+    const live = await sessionOf(first.sessionId);
+    expect(live).toMatchObject({ user: { email: u.email } });
+    expect(live).not.toHaveProperty('sid');
+    expect(JSON.stringify(live)).not.toContain(first.sessionId);
     await signOut(session(first.sessionId), {});
     expect(await sessionOf(first.sessionId)).toEqual({});
 
