@@ -1,27 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { isAppError } from '@/lib/errors';
 import { MAX_BODY_BYTES, readJsonBody } from './rest';
-
-const CHUNK = 64 * 1024;
-
-/** A body of `total` bytes made on demand, counting the chunks the reader pulled. */
-function streamedBody(total: number) {
-  const stats = { pulled: 0 };
-  let sent = 0;
-  const stream = new ReadableStream<Uint8Array>(
-    {
-      pull(controller) {
-        if (sent >= total) return controller.close();
-        stats.pulled++;
-        const n = Math.min(CHUNK, total - sent);
-        sent += n;
-        controller.enqueue(new Uint8Array(n).fill(0x20)); // spaces: valid JSON whitespace
-      },
-    },
-    { highWaterMark: 0 },
-  );
-  return { stream, stats };
-}
+import { CHUNK, streamedBody } from '@/test/helpers/streamed-body';
 
 const post = (body: BodyInit, headers: Record<string, string> = {}) =>
   new Request('http://localhost/api/v1/x', { method: 'POST', body, headers, duplex: 'half' } as RequestInit);

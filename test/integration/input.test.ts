@@ -15,6 +15,7 @@ import * as item from '@/app/api/v1/forms/[formId]/records/[recordId]/route';
 import { createRecord, getRecord, listRecords, updateRecord } from '@/lib/records/operations';
 import { createForm, publishForm, saveFormDraft } from '@/lib/forms/operations';
 import type { FormDefinition } from '@/lib/forms/definition';
+import { streamedBody } from '@/test/helpers/streamed-body';
 
 let t: TestDatabase;
 let w: World;
@@ -59,25 +60,6 @@ async function stored() {
     .executeTakeFirstOrThrow();
   const versions = await t.db.selectFrom('records').select(sql<number>`coalesce(sum(version), 0)::int`.as('n')).executeTakeFirstOrThrow();
   return { records: records.n, writes: writes.n, versions: versions.n };
-}
-
-const CHUNK = 64 * 1024;
-function streamedBody(total: number) {
-  const stats = { pulled: 0 };
-  let sent = 0;
-  const stream = new ReadableStream<Uint8Array>(
-    {
-      pull(controller) {
-        if (sent >= total) return controller.close();
-        stats.pulled++;
-        const n = Math.min(CHUNK, total - sent);
-        sent += n;
-        controller.enqueue(new Uint8Array(n).fill(0x20));
-      },
-    },
-    { highWaterMark: 0 },
-  );
-  return { stream, stats };
 }
 
 const rawPost = (token: string, body: BodyInit, headers: Record<string, string> = {}) =>
