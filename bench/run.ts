@@ -4,7 +4,7 @@
  * salesperson (own scope) over 100,000 records and 50 owners, through the
  * operation and through the raw Kysely query of the same rows, on PGlite and
  * (when DATABASE_URL is set) on PostgreSQL; then the same page from the REST
- * endpoint under `next start` at 10 concurrent connections (autocannon).
+ * endpoint under the production server (server.ts, as `npm run serve`) at 10 concurrent connections (autocannon).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -215,9 +215,8 @@ async function main() {
 
   console.log(`\nThe UI's default list (updatedAt desc, ${PAGE_SIZE} per page, no search) as a salesperson (own scope), ${RECORDS} records, ${OWNERS} owners, ${ITERATIONS} runs each:`);
   console.table(rows);
-  console.log(`\nREST API under next start, 10 connections, ${HTTP_SECONDS} s (autocannon):`);
+  console.log(`\nREST API under the production server (server.ts), 10 connections, ${HTTP_SECONDS} s (autocannon):`);
   console.table(httpRows);
-  console.log(`(peer reference: ~170 req/s for the same scoped page on a 2-core machine; target ≥ 340 req/s)`);
   console.log(`Total bench time ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }
 
