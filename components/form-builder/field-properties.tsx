@@ -3,7 +3,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { Alert, Divider, Form, Input, InputNumber, Select, Space, Switch, Tag, Tooltip } from 'antd';
 import { useLocale, useTranslations } from 'next-intl';
-import { FIELD_KEY_PATTERN, MASK_RULES, type FieldInfo, type FieldSchema } from '@/lib/forms/definition';
+import { FIELD_KEY_PATTERN, isSafeFieldKey, MASK_RULES, type FieldInfo, type FieldSchema } from '@/lib/forms/definition';
 import { fieldKindLabel } from '@/lib/forms/field-kinds';
 import { toLocale } from '@/lib/i18n';
 import { FieldControl } from '../record-form/field-control';
@@ -67,7 +67,9 @@ export function FieldProperties({ field, keyEditable, takenKeys, errors, userOpt
       ? undefined
       : !FIELD_KEY_PATTERN.test(keyDraft)
         ? t('keyInvalid')
-        : takenKeys.has(keyDraft)
+        : !isSafeFieldKey(keyDraft)
+          ? t('keyReserved')
+          : takenKeys.has(keyDraft)
           ? t('keyTaken')
           : undefined;
   const commitKey = () => {
