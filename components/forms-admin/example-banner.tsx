@@ -44,7 +44,6 @@ export function ExampleBanner({ status, removeExample }: { status: ExampleStatus
           groups: status.groups ?? 0,
           departments: status.departments ?? 0,
           form: status.formName ?? '—',
-          records: status.records ?? 0,
         })}
         action={
           <Button danger icon={<DeleteOutlined />} onClick={() => setConfirming(true)} data-testid="remove-example">

@@ -15,7 +15,7 @@ export const getExampleStatus = defineOperation({
   audit: false,
   input: { type: 'object', additionalProperties: false },
   async run(ctx): Promise<ExampleStatus> {
-    return exampleStatus(ctx.db);
+    return exampleStatus(ctx.db, ctx.principal);
   },
 });
 

@@ -10,6 +10,9 @@ import { sql, type Transaction } from 'kysely';
 import type { DB } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
 import { msg, type Locale } from '@/lib/i18n';
+import { anyRecordOfUsersOutside, countRecordsInScopes, departmentsWithRecords, purgeFormRecords } from '@/lib/records/operations';
+import { decideAll } from '@/lib/policy/grants';
+import type { Principal } from '@/lib/auth/principal';
 import { EXAMPLE_SETTING, type ExampleMarker } from './marker';
 
 export interface ExampleStatus {
@@ -19,7 +22,8 @@ export interface ExampleStatus {
   users?: number;
   groups?: number;
   departments?: number;
-  records?: number;
+  /** Records of the example form inside the admin's own view grant; null without one (a count is data). */
+  records?: number | null;
   loadedAt?: string;
 }
 
@@ -40,14 +44,20 @@ export async function findExampleMarker(trx: Transaction<DB>): Promise<ExampleMa
   return row.value as ExampleMarker;
 }
 
-export async function exampleStatus(trx: Transaction<DB>): Promise<ExampleStatus> {
+export async function exampleStatus(trx: Transaction<DB>, me: Principal): Promise<ExampleStatus> {
   const m = await findExampleMarker(trx);
   if (!m) return { loaded: false };
   const form = await trx
     .selectFrom('forms')
-    .select(['name', sql<number>`(select count(*)::int from records r where r.form_id = forms.id)`.as('records')])
+    .select([
+      'name',
+      sql<unknown[]>`coalesce((select json_agg(g.grant) from grants g where g.form_id = forms.id and g.group_id in (select gm.group_id from group_members gm where gm.user_id = ${me.userId})), '[]'::json)`.as('grants'),
+    ])
     .where('id', '=', m.formId)
     .executeTakeFirst();
+  // Admin rights configure; how many customers the form holds is what the admin's own view grant shows.
+  const view = decideAll(form?.grants ?? []).view;
+  const records = view.allowed ? ((await countRecordsInScopes(trx, [{ formId: m.formId, scope: view.scope }], me)).get(m.formId) ?? 0) : null;
   const count = async (table: 'users' | 'groups' | 'departments', ids: string[]) =>
     ids.length ? (await trx.selectFrom(table).select(sql<number>`count(*)::int`.as('n')).where('id', 'in', ids).executeTakeFirstOrThrow()).n : 0;
   return {
@@ -57,7 +67,7 @@ export async function exampleStatus(trx: Transaction<DB>): Promise<ExampleStatus
     users: await count('users', m.userIds),
     groups: await count('groups', m.groupIds),
     departments: await count('departments', m.departmentIds),
-    records: form?.records ?? 0,
+    records,
     loadedAt: m.loadedAt,
   };
 }
@@ -67,26 +77,17 @@ export async function removeExample(trx: Transaction<DB>, locale: Locale, actorI
   await sql`select pg_advisory_xact_lock(7302)`.execute(trx);
   const m = await findExampleMarker(trx);
   if (!m) throw new AppError('not_found', msg(locale, 'errors.examples.notLoaded'));
-  const users = m.userIds.length ? m.userIds : ['00000000-0000-0000-0000-000000000000'];
   if (m.userIds.includes(actorId)) {
     throw new AppError('conflict', msg(locale, 'errors.examples.removeAsExampleUser'));
   }
   // Records outside the example form that an example user owns or created are
-  // real data now: deleting the user would lose or orphan them.
-  const foreign = await trx
-    .selectFrom('records')
-    .select(sql<number>`count(*)::int`.as('n'))
-    .where('form_id', '!=', m.formId)
-    .where((eb) => eb.or([eb('owner_id', 'in', users), eb('created_by', 'in', users)]))
-    .executeTakeFirstOrThrow();
-  if (foreign.n > 0) {
-    throw new AppError(
-      'conflict',
-      msg(locale, 'errors.examples.foreignRecords', { count: foreign.n }),
-    );
+  // real data now: deleting the user would lose or orphan them. Refused
+  // without a count: the admin may hold no view grant on those forms.
+  if (await anyRecordOfUsersOutside(trx, m.formId, m.userIds)) {
+    throw new AppError('conflict', msg(locale, 'errors.examples.foreignRecords'));
   }
 
-  const records = await trx.deleteFrom('records').where('form_id', '=', m.formId).returning('id').execute();
+  const records = await purgeFormRecords(trx, m.formId);
   // Versions and grants on the form go with it (on delete cascade).
   await trx.deleteFrom('forms').where('id', '=', m.formId).execute();
   const removedUsers = m.userIds.length ? await trx.deleteFrom('users').where('id', 'in', m.userIds).returning('id').execute() : [];
@@ -106,19 +107,20 @@ export async function removeExample(trx: Transaction<DB>, locale: Locale, actorI
 
   // Departments bottom-up; one with people, sub-departments or records of the admin's is kept.
   let removedDepartments = 0;
+  const withRecords = await departmentsWithRecords(trx, m.departmentIds);
+  const candidates = m.departmentIds.filter((id) => !withRecords.has(id));
   for (;;) {
-    if (!m.departmentIds.length) break;
+    if (!candidates.length) break;
     const gone = await trx
       .deleteFrom('departments')
-      .where('id', 'in', m.departmentIds)
+      .where('id', 'in', candidates)
       .where(({ not, exists, selectFrom }) =>
         not(
           exists(
             selectFrom('departments as c')
               .select('c.id')
               .whereRef('c.parent_id', '=', 'departments.id')
-              .union(selectFrom('users').select('users.id').whereRef('users.department_id', '=', 'departments.id'))
-              .union(selectFrom('records').select('records.id').whereRef('records.department_id', '=', 'departments.id')),
+              .union(selectFrom('users').select('users.id').whereRef('users.department_id', '=', 'departments.id')),
           ),
         ),
       )
@@ -134,7 +136,7 @@ export async function removeExample(trx: Transaction<DB>, locale: Locale, actorI
   await trx.deleteFrom('settings').where('key', '=', EXAMPLE_SETTING).execute();
   return {
     formId: m.formId,
-    records: records.length,
+    records,
     users: removedUsers.length,
     groups: removedGroups.length,
     departments: removedDepartments,

@@ -227,9 +227,15 @@ export const publishForm = defineOperation({
     if (definition['x-order'].length === 0) {
       throw new AppError('invalid_input', msg(ctx.locale, 'errors.forms.noFields'));
     }
+    // The definition being replaced, read once for the checks that compare against it.
+    const previous = form.published_version
+      ? ((
+          await ctx.db.selectFrom('form_versions').select('schema').where('form_id', '=', form.id).where('version', '=', form.published_version).executeTakeFirst()
+        )?.schema as FormDefinition | undefined)
+      : undefined;
     await refusePlaintextUnderEncryption(ctx, form.id, definition);
-    await refuseValuesOfOtherType(ctx, form.id, form.published_version, definition);
-    await refuseCiphertextUnderPlain(ctx, form.id, form.published_version, definition);
+    await refuseValuesOfOtherType(ctx, form.id, previous, definition);
+    await refuseCiphertextUnderPlain(ctx, form.id, previous, definition);
     const version = form.published_version + 1;
     await ctx.db
       .insertInto('form_versions')
@@ -273,11 +279,8 @@ const TYPE_NAMES: ReadonlySet<string> = new Set<FieldSchema['type']>(['string', 
  * values cannot be inspected by SQL, so an encrypted field with values keeps
  * its type.
  */
-async function refuseValuesOfOtherType(ctx: OperationContext, formId: string, publishedVersion: number, definition: FormDefinition) {
-  const previous = publishedVersion
-    ? await ctx.db.selectFrom('form_versions').select('schema').where('form_id', '=', formId).where('version', '=', publishedVersion).executeTakeFirst()
-    : undefined;
-  const before = new Map(previous ? fieldsOf(previous.schema as FormDefinition).map((f) => [f.key, f.schema.type]) : []);
+async function refuseValuesOfOtherType(ctx: OperationContext, formId: string, previous: FormDefinition | undefined, definition: FormDefinition) {
+  const before = new Map(previous ? fieldsOf(previous).map((f) => [f.key, f.schema.type]) : []);
   // Only what this publish changes: a field whose type differs from the published one, or a key
   // that comes (back) into the form, whose stored values were written under another definition.
   const fields = fieldsOf(definition).filter((f) => before.get(f.key) !== f.schema.type);
@@ -305,16 +308,9 @@ async function refuseValuesOfOtherType(ctx: OperationContext, formId: string, pu
  * typed (even text that looks like a token): so turning encryption off over stored ciphertext
  * would show the ciphertext. Until decrypting existing data exists, such a publish is refused.
  */
-async function refuseCiphertextUnderPlain(ctx: OperationContext, formId: string, publishedVersion: number, definition: FormDefinition) {
-  if (publishedVersion < 1) return;
-  const published = await ctx.db
-    .selectFrom('form_versions')
-    .select('schema')
-    .where('form_id', '=', formId)
-    .where('version', '=', publishedVersion)
-    .executeTakeFirst();
-  if (!published) return;
-  const wasEncrypted = new Set(fieldsOf(published.schema as FormDefinition).filter((f) => f.schema['x-encrypted']).map((f) => f.key));
+async function refuseCiphertextUnderPlain(ctx: OperationContext, formId: string, previous: FormDefinition | undefined, definition: FormDefinition) {
+  if (!previous) return;
+  const wasEncrypted = new Set(fieldsOf(previous).filter((f) => f.schema['x-encrypted']).map((f) => f.key));
   const turnedOff = fieldsOf(definition).filter((x) => wasEncrypted.has(x.key) && !x.schema['x-encrypted']);
   const sealed = await countSealedValues(ctx.db, formId, turnedOff.map((f) => f.key));
   for (const f of turnedOff) {

@@ -1,6 +1,6 @@
 /**
  * Counts about a form's records that other lib modules need (the admin's
- * form list, the builder's publish checks). Only lib/records queries the
+ * form list, the builder's publish checks, removing the example). Only lib/records queries the
  * records table; lib/forms gets these through lib/records/operations.ts,
  * this folder's public face, and never sees a query builder or a compiled scope.
  */
@@ -12,7 +12,7 @@ import type { Principal } from '@/lib/auth/principal';
 import { compileScope } from './scope-sql';
 import { countLiveByForm } from './record-query';
 
-export { countPlainValues, countSealedValues, countValuesOfOtherType } from './record-query';
+export { anyRecordOfUsersOutside, countPlainValues, countSealedValues, countValuesOfOtherType, departmentsWithRecords, purgeFormRecords } from './record-query';
 
 /** Live records per form, each inside its own view scope: the counts the caller's own views would show. One statement. */
 export function countRecordsInScopes(

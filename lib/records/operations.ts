@@ -33,7 +33,15 @@ import type { RecordDTO, RecordPage } from './dto';
 import { uuidSchema as uuid } from '@/lib/forms/ajv';
 
 export type { RecordDTO, RecordPage } from './dto';
-export { countPlainValues, countRecordsInScopes, countSealedValues, countValuesOfOtherType } from './form-stats';
+export {
+  anyRecordOfUsersOutside,
+  countPlainValues,
+  countRecordsInScopes,
+  countSealedValues,
+  countValuesOfOtherType,
+  departmentsWithRecords,
+  purgeFormRecords,
+} from './form-stats';
 
 /** A record version as the database stores it (int4): a larger number is bad input, not a 500. */
 const recordVersion = { type: 'integer', minimum: 1, maximum: 2147483647 } as const;

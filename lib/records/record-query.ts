@@ -317,3 +317,32 @@ export async function countPlainValues(db: Db, formId: string, keys: string[]): 
   const counts = row as unknown as Record<string, number>;
   return Object.fromEntries(keys.map((k, i) => [k, counts[`c${i}`]]));
 }
+
+/**
+ * Whether any record outside `formId` (live or deleted) is owned or was
+ * created by one of `userIds`: such records are real data, so the example's
+ * users may not be removed. A yes/no answer, never a count or an id.
+ */
+export async function anyRecordOfUsersOutside(db: Db, formId: string, userIds: string[]): Promise<boolean> {
+  if (userIds.length === 0) return false;
+  const row = await db
+    .selectFrom('records as r')
+    .select('r.id')
+    .where('r.form_id', '!=', formId)
+    .where((eb) => eb.or([eb('r.owner_id', 'in', userIds), eb('r.created_by', 'in', userIds)]))
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** The departments among `departmentIds` that some record (live or deleted) belongs to. */
+export async function departmentsWithRecords(db: Db, departmentIds: string[]): Promise<Set<string>> {
+  if (departmentIds.length === 0) return new Set();
+  const rows = await db.selectFrom('records as r').select('r.department_id').distinct().where('r.department_id', 'in', departmentIds).execute();
+  return new Set(rows.map((r) => r.department_id).filter((id): id is string => id !== null));
+}
+
+/** Deletes every record of a form for good (live and in the recycle bin), before the form itself goes; how many. */
+export async function purgeFormRecords(db: Db, formId: string): Promise<number> {
+  return (await db.deleteFrom('records').where('form_id', '=', formId).returning('id').execute()).length;
+}
