@@ -176,7 +176,7 @@ export function defineOperation(spec: LooseSpec): Operation<unknown, unknown> {
         }
         // A password someone else chose (admin reset, example account) opens nothing but its own
         // replacement, whether through a session or a token; the system caller is not a person.
-        if (principal?.mustChangePassword && principal.via !== 'system' && !spec.beforePasswordChange) {
+        if (principal?.mustChangePassword && !principal.systemLabel && !spec.beforePasswordChange) {
           throw new AppError('password_change_required', msg(locale, 'errors.operation.passwordChangeRequired'));
         }
         validate ??= ajv.compile(spec.input as SchemaObject);

@@ -278,6 +278,9 @@ export const getMe = defineOperation({
  * are kept (they are revocable one by one on the tokens page); an admin's
  * reset revokes them.
  */
+/** Wrong current passwords allowed within 15 minutes before a password change is refused. */
+const CHANGE_PASSWORD_GUESSES = 5;
+
 export const changePassword = defineOperation({
   name: 'auth.changePassword',
   permission: 'authenticated',
@@ -294,10 +297,27 @@ export const changePassword = defineOperation({
     if (p.via !== 'session' || !p.sessionId) {
       throw new AppError('forbidden', msg(ctx.locale, 'errors.auth.passwordChangeInApp'));
     }
+    // Threat: someone holding a stolen session guesses the current password to
+    // take the account over. Wrong guesses are counted from the audit log (the
+    // runner writes the refused attempt after the rollback, so the count
+    // survives it and every instance sees it): 5 within 15 minutes stop
+    // further tries until the window has passed.
+    const recentWrong = await ctx.db
+      .selectFrom('audit_events')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where('actor_id', '=', p.userId)
+      .where('at', '>', sql<Date>`now() - interval '15 minutes'`)
+      .where('action', '=', 'auth.changePassword')
+      .where(sql<boolean>`details->>'reason' = 'wrong_current_password'`)
+      .executeTakeFirstOrThrow();
+    if (recentWrong.n >= CHANGE_PASSWORD_GUESSES) {
+      throw new AppError('rate_limited', msg(ctx.locale, 'errors.auth.tooManyAttempts', { minutes: 15 }), { retryAfter: 15 * 60 });
+    }
     const user = await ctx.db.selectFrom('users').select('password_hash').where('id', '=', p.userId).executeTakeFirstOrThrow();
     const field = (key: string, message: 'errors.auth.wrongCurrentPassword' | 'errors.auth.samePassword') =>
       new AppError('invalid_input', msg(ctx.locale, message), { fields: { [key]: msg(ctx.locale, message) } });
-    if (!(await verifyPassword(user.password_hash, input.currentPassword))) {
+    if (!(await verifyPassword(user.password_hash, input.currentPassword, ctx.locale))) {
+      ctx.audit({ action: 'auth.changePassword', resourceType: 'user', resourceId: p.userId, details: { reason: 'wrong_current_password' } });
       throw field('currentPassword', 'errors.auth.wrongCurrentPassword');
     }
     const problem = passwordProblem(input.newPassword, ctx.locale);

@@ -167,6 +167,19 @@ describe('passwords', () => {
     expect(JSON.stringify(await t.db.selectFrom('audit_events').selectAll().execute())).not.toMatch(/Next12345|Start12345|Guess12345/);
   });
 
+  it('a stolen session cannot guess the current password: 5 wrong within 15 minutes stop further tries', async () => {
+    await resetPassword(w.caller('admin'), { userId: w.users.sales2, password: 'Start12345' });
+    const stolen = session((await signIn(anonymous, { email: 'sales2@example.com', password: 'Start12345' })).sessionId);
+    for (let i = 0; i < 5; i++) {
+      expect((await failure(changePassword(stolen, { currentPassword: `Guess${i}2345`, newPassword: 'Taken12345' }))).code).toBe('invalid_input');
+    }
+    // Even the right current password is refused now: the guesser cannot tell it was right.
+    const limited = await failure(changePassword(stolen, { currentPassword: 'Start12345', newPassword: 'Taken12345' }));
+    expect(limited.code).toBe('rate_limited');
+    expect(limited.message).toMatch(/15 (分钟|min)/);
+    expect(await codeOf(signIn(anonymous, { email: 'sales2@example.com', password: 'Start12345' }))).toBe('ok');
+  });
+
   it('an API token cannot change the password', async () => {
     const tok = await createApiToken(w.caller('manager'), { name: 'script' });
     expect(await codeOf(changePassword(bearer(tok.token), { currentPassword: 'x', newPassword: 'Other12345' }))).toBe('forbidden');
