@@ -246,12 +246,15 @@ function provinceAndCity(s: string): string[] {
   return levels;
 }
 
+/** A place name as the last part of an address: letters, with spaces, dots, hyphens, apostrophes; no digits. */
+const PLACE_NAME = /^\p{L}[\p{L}\p{M} .'\u2019-]*$/u;
+
 /**
  * Chinese addresses keep the province and the city: 广东省深圳市南山区科技园 → 广东省深圳市******;
  * a municipality or SAR is both at once: 北京市朝阳区建国路88号 → 北京市******. Autonomous
  * regions count as provinces, 自治州 / 地区 / 盟 as cities. An address that is nothing more than
  * its province and city keeps one level less. Other addresses keep only their last
- * comma-separated part when it holds no digit and is at most half of the address (usually the
+ * comma-separated part when it is a place name (letters, no digit) and at most half of the address (usually the
  * country or the city): "1 Main St, Springfield, USA" → "******, USA". The rest is always six
  * stars, so its length is hidden. An address the rule cannot place shows nothing.
  */
@@ -264,7 +267,7 @@ function maskAddress(s: string): string {
   }
   const parts = s.split(/[,，]/).map((x) => x.trim());
   const last = parts[parts.length - 1];
-  if (parts.length >= 2 && last && !/\d/.test(last) && graphemes(last).length * 2 <= graphemes(s).length) {
+  if (parts.length >= 2 && PLACE_NAME.test(last) && graphemes(last).length * 2 <= graphemes(s).length) {
     return `${FULL_MASK}, ${last}`;
   }
   return FULL_MASK;
