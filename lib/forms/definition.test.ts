@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import template from '../../schemas/templates/customer-management.json';
 import metaSchema from '../../schemas/form.schema.json';
-import { fieldsOf, isSafeFieldKey, recordSchemaOf, RESERVED_FIELD_KEYS, validateDefinition, type DefinitionError, type FormDefinition } from './definition';
+import { CUSTOM_MASK_LIMITS, isCustomMask, MASK_CHAR_PATTERN } from '@/lib/masking';
+import { fieldsOf, isSafeFieldKey, MASK_RULES, recordSchemaOf, RESERVED_FIELD_KEYS, validateDefinition, type DefinitionError, type FormDefinition } from './definition';
 
 /** The brief's example form, fresh for each test so mutations do not leak. */
 const customer = (): Record<string, any> => ({
@@ -362,6 +363,85 @@ describe('validateDefinition: field keys are safe identifiers', () => {
     expect(isSafeFieldKey('customerName')).toBe(true);
     expect(isSafeFieldKey('constructor')).toBe(false);
     expect(isSafeFieldKey('_x')).toBe(false);
+  });
+});
+
+describe('validateDefinition: custom mask rules', () => {
+  const withMask = (mask: unknown) => {
+    const def = customer();
+    def.properties.phone['x-mask'] = mask;
+    return def;
+  };
+
+  it('accepts a custom rule within its bounds, with and without a fixed length', () => {
+    for (const mask of [
+      { keepStart: 3, keepEnd: 4, char: '*' },
+      { keepStart: 0, keepEnd: 0, char: '●' },
+      { keepStart: 20, keepEnd: 20, char: '#', length: 32 },
+      { keepStart: 1, keepEnd: 1, char: '×', length: 1 },
+    ]) {
+      expect(validateDefinition(withMask(mask), 'zh-CN').ok, JSON.stringify(mask)).toBe(true);
+    }
+  });
+
+  it('names what is wrong with a custom rule, in the admin language', () => {
+    expect(errorsOf(withMask({ keepStart: 21, keepEnd: 4, char: '*' }))).toEqual([
+      { path: '/properties/phone/x-mask/keepStart', field: 'phone', message: '字段「手机号」的自定义脱敏规则中，保留开头字符数（keepStart）须为 0 到 20 的整数' },
+    ]);
+    expect(messages(withMask({ keepStart: 1.5, keepEnd: -1, char: '*' }), 'en')).toEqual([
+      'Field “手机号”: in the custom mask rule, characters kept at the start (keepStart) must be a whole number from 0 to 20',
+      'Field “手机号”: in the custom mask rule, characters kept at the end (keepEnd) must be a whole number from 0 to 20',
+    ]);
+    expect(messages(withMask({ keepStart: 1, keepEnd: 1, char: '*', length: 0 }))).toEqual([
+      '字段「手机号」的自定义脱敏规则中，固定遮盖长度（length）须为 1 到 32 的整数',
+    ]);
+    expect(messages(withMask({ keepStart: 1, keepEnd: 1, char: '*', length: 33 }))).toEqual([
+      '字段「手机号」的自定义脱敏规则中，固定遮盖长度（length）须为 1 到 32 的整数',
+    ]);
+    expect(messages(withMask({ keepStart: 1, keepEnd: 1 }))).toEqual(['字段「手机号」的自定义脱敏规则缺少设置：遮盖字符（char）']);
+    expect(messages(withMask({ keepStart: 1, keepEnd: 1, char: '*', reveal: true }))).toEqual(['字段「手机号」的自定义脱敏规则不支持设置「reveal」']);
+    expect(messages(withMask(5))).toEqual(['字段「手机号」的脱敏规则「5」不受支持']);
+    expect(messages(withMask(['phone']))).toEqual(['字段「手机号」的脱敏规则「["phone"]」不受支持']);
+  });
+
+  it('wants the mask character to be one symbol: not a letter, digit, space or two characters', () => {
+    for (const char of ['a', '张', '7', ' ', '', '**', '😀😀', '\u0000']) {
+      expect(messages(withMask({ keepStart: 1, keepEnd: 1, char })), JSON.stringify(char)).toEqual([
+        '字段「手机号」的自定义脱敏规则中，遮盖字符（char）须为一个符号（如 * 或 ●），不能是字母、数字或空格',
+      ]);
+    }
+    // One code point outside the BMP is one character, as in the code (RE2 in the meta-schema).
+    for (const char of ['*', '#', '●', '•', '×', '-', '😀', '■']) {
+      expect(validateDefinition(withMask({ keepStart: 1, keepEnd: 1, char }), 'zh-CN').ok, char).toBe(true);
+    }
+  });
+
+  it('keeps the meta-schema and lib/masking on one vocabulary', () => {
+    const field = metaSchema.$defs.commonField.properties['x-mask'];
+    expect(field.then.enum).toEqual([...MASK_RULES]);
+    const custom = metaSchema.$defs.customMask;
+    expect(custom.properties.keepStart).toMatchObject({ minimum: CUSTOM_MASK_LIMITS.keep.min, maximum: CUSTOM_MASK_LIMITS.keep.max });
+    expect(custom.properties.keepEnd).toMatchObject({ minimum: CUSTOM_MASK_LIMITS.keep.min, maximum: CUSTOM_MASK_LIMITS.keep.max });
+    expect(custom.properties.length).toMatchObject({ minimum: CUSTOM_MASK_LIMITS.length.min, maximum: CUSTOM_MASK_LIMITS.length.max });
+    expect(custom.properties.char.pattern).toBe(MASK_CHAR_PATTERN.source);
+  });
+
+  it('agrees with isCustomMask, which maskValue trusts', () => {
+    const candidates: unknown[] = [
+      { keepStart: 3, keepEnd: 4, char: '*' },
+      { keepStart: 3, keepEnd: 4, char: '*', length: 6 },
+      { keepStart: 3, keepEnd: 4, char: 'x' },
+      { keepStart: 3, keepEnd: 4, char: '😀' },
+      { keepStart: 3, keepEnd: 4, char: '**' },
+      { keepStart: 3, keepEnd: 21, char: '*' },
+      { keepStart: 3, keepEnd: 4, char: '*', length: 0 },
+      { keepStart: 3, keepEnd: 4, char: '*', extra: 1 },
+      { keepStart: 3, char: '*' },
+      { keepStart: '3', keepEnd: 4, char: '*' },
+    ];
+    for (const mask of candidates) {
+      expect(validateDefinition(withMask(mask), 'zh-CN').ok, JSON.stringify(mask)).toBe(isCustomMask(mask));
+    }
   });
 });
 

@@ -10,12 +10,14 @@ import metaSchema from '../../schemas/form.schema.json';
 import { compileDetached, createAjv } from './ajv';
 import { compileLinear, PatternError } from './linear-regexp';
 import { FIELD_KINDS, fieldKindLabel, isFieldKind, type FieldKind } from './field-kinds';
+import { CUSTOM_MASK_LIMITS, type MaskSpec } from '@/lib/masking';
 
 export { FIELD_KINDS };
 export type { FieldKind };
 
-export const MASK_RULES = ['phone', 'id-card', 'bank-card', 'email', 'name', 'address', 'all', 'none'] as const;
-export type MaskRule = (typeof MASK_RULES)[number];
+// The mask vocabulary lives with the rules (lib/masking, pure and dependency-free); the
+// meta-schema repeats it and definition.test.ts keeps the two equal.
+export { MASK_RULES, type CustomMask, type MaskRule, type MaskSpec } from '@/lib/masking';
 
 /** Field keys are also JSONB keys and SQL-quoted identifiers downstream: keep them boring. */
 export const FIELD_KEY_PATTERN = /^[a-zA-Z][a-zA-Z0-9_]{0,62}$/;
@@ -67,7 +69,8 @@ export interface FieldSchema {
   format?: string;
   'x-widget': FieldKind;
   'x-encrypted'?: boolean;
-  'x-mask'?: MaskRule;
+  /** A named rule or a custom one; `none` or no rule shows a masked field as `all`. */
+  'x-mask'?: MaskSpec;
   'x-placeholder'?: string;
 }
 
@@ -269,9 +272,7 @@ function translateMetaError(e: ErrorObject, t: Messages): DefinitionError | null
     if (kw === 'x-widget' && e.keyword === 'enum') {
       return at(m('validation.definition.unsupportedWidget', { field: f, value: q(String(data)) }));
     }
-    if (kw === 'x-mask' && rest.length === 1 && e.keyword === 'enum') {
-      return at(m('validation.definition.unsupportedMask', { field: f, value: q(String(data)) }));
-    }
+    if (kw === 'x-mask') return at(maskError(e, rest.slice(1), data, f, t));
     if (kw === 'x-encrypted' && e.keyword === 'const') {
       return at(
         m('validation.definition.ownerEncrypted', { field: f }),
@@ -386,6 +387,37 @@ function translateMetaError(e: ErrorObject, t: Messages): DefinitionError | null
     path,
     message: m('validation.definition.formInvalidSetting', { setting: setting(top ?? '', t.locale) }),
   };
+}
+
+/** The names of a custom mask rule's settings, for the admin (validation.maskSettings.*). */
+type MaskSettingKey = keyof AppMessages['validation']['maskSettings'];
+const isMaskSetting = (kw: string): kw is MaskSettingKey => hasOwn(messagesFor('zh-CN').validation.maskSettings, kw);
+
+/**
+ * An error under `x-mask`: a named rule that does not exist, or a custom rule with a missing,
+ * unknown or out-of-bounds setting. `sub` is the path below x-mask ([] or ['keepStart']).
+ */
+function maskError(e: ErrorObject, sub: string[], data: unknown, f: string, t: Messages): string {
+  const params = e.params as Record<string, unknown>;
+  const name = (kw: string) =>
+    isMaskSetting(kw) ? msg(t.locale, 'validation.settingName', { name: msg(t.locale, `validation.maskSettings.${kw}`), key: kw }) : t.q(kw);
+  const { keep, length } = CUSTOM_MASK_LIMITS;
+  if (sub.length === 0 && e.keyword === 'required') {
+    return t.m('validation.definition.customMaskMissing', { field: f, setting: name(String(params.missingProperty)) });
+  }
+  if (sub.length === 0 && e.keyword === 'additionalProperties') {
+    return t.m('validation.definition.customMaskUnknown', { field: f, setting: name(String(params.additionalProperty)) });
+  }
+  if (sub[0] === 'keepStart' || sub[0] === 'keepEnd') {
+    return t.m('validation.definition.customMaskKeep', { field: f, setting: name(sub[0]), min: keep.min, max: keep.max });
+  }
+  if (sub[0] === 'length') {
+    return t.m('validation.definition.customMaskLength', { field: f, setting: name('length'), min: length.min, max: length.max });
+  }
+  if (sub[0] === 'char') return t.m('validation.definition.customMaskChar', { field: f, setting: name('char') });
+  // An unknown name, or neither a name nor an object.
+  const value = typeof data === 'string' ? data : JSON.stringify(data);
+  return t.m('validation.definition.unsupportedMask', { field: f, value: t.q(String(value)) });
 }
 
 function duplicateOption(t: Messages, key: string, option: string): string {
