@@ -22,6 +22,8 @@ export interface Env {
   trustProxy: number;
   /** Session lifetime in seconds. */
   sessionMaxAge: number;
+  /** How many masked values one user may reveal per hour (FW_REVEAL_PER_HOUR, default 30). */
+  revealPerHour: number;
 }
 
 export class ConfigError extends Error {
@@ -62,8 +64,12 @@ function parseEnv(source: NodeJS.ProcessEnv): Env {
   if (source.NEXTAUTH_SECRET !== undefined && source.NEXTAUTH_SECRET.length < 32) {
     problems.push('NEXTAUTH_SECRET must be at least 32 characters');
   }
+  const revealRaw = source.FW_REVEAL_PER_HOUR?.trim() || '30';
+  const revealPerHour = /^\d{1,5}$/.test(revealRaw) ? Number(revealRaw) : NaN;
+  if (!(revealPerHour >= 1)) problems.push(`FW_REVEAL_PER_HOUR must be a whole number of reveals per user and hour, at least 1 (got "${revealRaw}")`);
   if (problems.length) throw new ConfigError(problems.join('; '));
   return {
+    revealPerHour,
     databaseUrl,
     dataDir,
     appUrl,

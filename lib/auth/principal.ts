@@ -116,7 +116,7 @@ export async function resolvePrincipal(
       const r = (
         await sql<{ prefetched?: unknown }>`
           select set_config('app.user_id', ${SYSTEM_USER_ID}, true) as _uid, ${groups}
-          from (select ${SYSTEM_USER_ID}::uuid as id, false as must_change_password) u`.execute(trx)
+          from (select ${SYSTEM_USER_ID}::uuid as id, null::uuid as department_id, false as must_change_password) u`.execute(trx)
       ).rows[0];
       const principal: Principal = {
         userId: SYSTEM_USER_ID,

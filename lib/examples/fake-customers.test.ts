@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { isValidGrant } from '@/lib/policy/grants';
+import { isValidGrant } from '@/lib/policy';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import template from '@/schemas/templates/customer-management.json';

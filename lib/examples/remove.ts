@@ -10,8 +10,7 @@ import { sql, type Transaction } from 'kysely';
 import type { DB } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
 import { msg, type Locale } from '@/lib/i18n';
-import { anyRecordOfUsersOutside, countRecordsInScopes, departmentsWithRecords, purgeFormRecords } from '@/lib/records/operations';
-import { decideAll } from '@/lib/policy/grants';
+import { anyRecordOfUsersOutside, countVisibleRecordsByForm, departmentsWithRecords, purgeFormRecords } from '@/lib/records/operations';
 import type { Principal } from '@/lib/auth/principal';
 import { EXAMPLE_SETTING, type ExampleMarker } from './marker';
 
@@ -51,13 +50,11 @@ export async function exampleStatus(trx: Transaction<DB>, me: Principal): Promis
     .selectFrom('forms')
     .select([
       'name',
-      sql<unknown[]>`coalesce((select json_agg(g.grant) from grants g where g.form_id = forms.id and g.group_id in (select gm.group_id from group_members gm where gm.user_id = ${me.userId})), '[]'::json)`.as('grants'),
     ])
     .where('id', '=', m.formId)
     .executeTakeFirst();
   // Admin rights configure; how many customers the form holds is what the admin's own view grant shows.
-  const view = decideAll(form?.grants ?? []).view;
-  const records = view.allowed ? ((await countRecordsInScopes(trx, [{ formId: m.formId, scope: view.scope }], me)).get(m.formId) ?? 0) : null;
+  const records = (await countVisibleRecordsByForm(trx, me)).get(m.formId) ?? null;
   const count = async (table: 'users' | 'groups' | 'departments', ids: string[]) =>
     ids.length ? (await trx.selectFrom(table).select(sql<number>`count(*)::int`.as('n')).where('id', 'in', ids).executeTakeFirstOrThrow()).n : 0;
   return {

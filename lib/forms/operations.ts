@@ -10,7 +10,7 @@ import { defineOperation, type OperationContext, type OperationInput } from '@/l
 import { AppError } from '@/lib/errors';
 import { msg, type Locale } from '@/lib/i18n';
 import { decideAll, grantErrors, type Grant } from '@/lib/policy/grants';
-import { countPlainValues, countRecordsInScopes, countSealedValues, countValuesOfOtherType } from '@/lib/records/operations';
+import { countPlainValues, countVisibleRecordsByForm, countSealedValues, countValuesOfOtherType } from '@/lib/records/operations';
 import { fieldsOf, validateDefinition, type FieldSchema, type FormDefinition } from './definition';
 import { uuidSchema as uuid } from '@/lib/forms/ajv';
 
@@ -74,8 +74,6 @@ export const listFormsForAdmin = defineOperation({
         'f.published_version',
         'f.updated_at',
         sql<boolean>`fv.schema is distinct from f.draft`.as('dirty'),
-        sql<unknown[]>`coalesce((select json_agg(g.grant) from grants g where g.form_id = f.id
-          and g.group_id in (select gm.group_id from group_members gm where gm.user_id = ${ctx.principal.userId})), '[]'::json)`.as('grants'),
       ])
       .where('f.archived_at', 'is', null)
       .orderBy('f.created_at')
@@ -83,12 +81,7 @@ export const listFormsForAdmin = defineOperation({
     // Admin rights configure; how many customers a form holds is data, so
     // the count is the one the admin's own view grant would show. One
     // statement counts every form, each under its own scope.
-    const views = new Map(rows.map((r) => [r.id, decideAll(r.grants).view]));
-    const counts = await countRecordsInScopes(
-      ctx.db,
-      [...views].flatMap(([formId, view]) => (view.allowed ? [{ formId, scope: view.scope }] : [])),
-      ctx.principal,
-    );
+    const counts = await countVisibleRecordsByForm(ctx.db, ctx.principal);
     return rows.map((r) => ({
       id: r.id,
       name: r.name,

@@ -1,7 +1,8 @@
 /** What leaves the records door: plain objects, never rows. */
 import type { FromSchema } from 'json-schema-to-ts';
 import { nullableUuidSchema, uuidSchema } from '@/lib/forms/ajv';
-import { recordActions } from '@/lib/policy/grants';
+import type { FormDefinition } from '@/lib/forms/definition';
+import { fieldModes, recordActions } from '@/lib/policy/vocabulary';
 
 const userRefSchema = { type: 'object', additionalProperties: false, required: ['id', 'name'], properties: { id: uuidSchema, name: { type: 'string' } } } as const;
 export type UserRef = FromSchema<typeof userRefSchema>;
@@ -13,12 +14,31 @@ export type UserRef = FromSchema<typeof userRefSchema>;
 export const recordDtoSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['id', 'formId', 'formVersion', 'values', 'unreadable', 'owner', 'departmentId', 'version', 'createdAt', 'updatedAt', 'can'],
+  required: ['id', 'formId', 'formVersion', 'values', 'modes', 'unreadable', 'revealable', 'owner', 'departmentId', 'version', 'createdAt', 'updatedAt', 'can'],
   properties: {
     id: uuidSchema,
     formId: uuidSchema,
     formVersion: { type: 'integer' },
-    values: { type: 'object', description: "Field key -> value, for fields of the form's current version only" },
+    values: {
+      type: 'object',
+      description:
+        "Field key -> value, for the fields of the form's current version the caller may see. A masked field's value is the masked string (e.g. \"138****5678\"); hidden fields are left out entirely.",
+    },
+    modes: {
+      type: 'object',
+      description: 'Field key -> the caller\'s mode on this record: masked, read or write (writable here). Hidden fields are left out.',
+      additionalProperties: { enum: ['masked', 'read', 'write'] },
+    },
+    revealable: {
+      type: 'array',
+      description: 'Masked fields the caller may reveal on this record (POST …/reveal), and whether a reason is required.',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['field', 'reasonRequired'],
+        properties: { field: { type: 'string' }, reasonRequired: { type: 'boolean' } },
+      },
+    },
     unreadable: {
       type: 'array',
       items: { type: 'string' },
@@ -34,12 +54,50 @@ export const recordDtoSchema = {
       type: 'object',
       additionalProperties: false,
       required: recordActions,
-      properties: { view: { type: 'boolean' }, create: { type: 'boolean' }, edit: { type: 'boolean' }, delete: { type: 'boolean' } },
+      properties: Object.fromEntries(recordActions.map((a) => [a, { type: 'boolean' }])) as { [A in (typeof recordActions)[number]]: { type: 'boolean' } },
+      description: 'What the caller may do on this record.',
     },
   },
 } as const;
 
 export type RecordDTO = FromSchema<typeof recordDtoSchema>;
+
+const fieldModeSchema = { enum: fieldModes } as const;
+
+/**
+ * A form as one caller may see it: hidden fields are gone (keys included), every other field
+ * carries the caller's mode (the most open on any record it sees) and its mode on create.
+ */
+export const formViewSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'name', 'description', 'version', 'fields', 'schema', 'can'],
+  properties: {
+    id: uuidSchema,
+    name: { type: 'string' },
+    description: { type: 'string' },
+    version: { type: 'integer' },
+    fields: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['key', 'title', 'kind', 'mode', 'onCreate'],
+        properties: { key: { type: 'string' }, title: { type: 'string' }, kind: { type: 'string' }, mode: fieldModeSchema, onCreate: fieldModeSchema },
+      },
+    },
+    schema: { type: 'object', description: 'The published definition without the fields the caller may not see' },
+    can: {
+      type: 'object',
+      additionalProperties: false,
+      required: recordActions,
+      properties: Object.fromEntries(recordActions.map((a) => [a, { type: 'boolean' }])) as { [A in (typeof recordActions)[number]]: { type: 'boolean' } },
+      description: 'Actions the caller holds on the form (on some records at least).',
+    },
+  },
+} as const;
+
+export type FormView = Omit<FromSchema<typeof formViewSchema>, 'schema'> & { schema: FormDefinition };
 
 export interface RecordPage {
   items: RecordDTO[];

@@ -7,18 +7,19 @@
 import 'server-only';
 import type { Transaction } from 'kysely';
 import type { DB } from '@/lib/db/schema';
-import type { RowScope } from '@/lib/policy/grants';
 import type { Principal } from '@/lib/auth/principal';
 import { compileScope } from './scope-sql';
 import { countLiveByForm } from './record-query';
+import { listFormAccess } from './form-access';
 
 export { anyRecordOfUsersOutside, countPlainValues, countSealedValues, countValuesOfOtherType, departmentsWithRecords, purgeFormRecords } from './record-query';
 
-/** Live records per form, each inside its own view scope: the counts the caller's own views would show. One statement. */
-export function countRecordsInScopes(
-  db: Transaction<DB>,
-  forms: { formId: string; scope: RowScope }[],
-  me: Pick<Principal, 'userId' | 'departmentId'>,
-): Promise<Map<string, number>> {
-  return countLiveByForm(db, forms.map((f) => ({ formId: f.formId, scope: compileScope(f.scope, me) })));
+/**
+ * Live records per form inside the caller's own view scope: the counts the caller's own
+ * views would show (admin rights configure; how many customers a form holds is data). Forms
+ * the caller cannot view are absent. One statement for the grants, one for the counts.
+ */
+export async function countVisibleRecordsByForm(db: Transaction<DB>, principal: Principal): Promise<Map<string, number>> {
+  const forms = (await listFormAccess(db, principal)).filter((f) => f.decision.actions.view.allowed);
+  return countLiveByForm(db, forms.map((f) => ({ formId: f.formId, scope: compileScope(f.decision.actions.view.scope, f.decision.me) })));
 }

@@ -1,19 +1,19 @@
 /**
- * The one door for record data. Every path out (pages, REST, CLI, exports)
- * comes through these operations, which ask policy, compile its row scope
- * into the query, and audit what was seen or changed.
+ * The one door for record data. Every path out (pages, REST, CLI, exports, view-as) comes
+ * through these operations, which take the caller's decision (lib/policy) once, compile its
+ * scopes into every query, build DTOs in record-view and audit what was seen or changed.
  */
 import 'server-only';
-import { sql, type SqlBool } from 'kysely';
-import { defineOperation, type OperationContext, type OperationInput, type Principal } from '@/lib/operation';
+import { sql } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import { defineOperation, type OperationContext, type OperationInput } from '@/lib/operation';
 import { AppError } from '@/lib/errors';
 import { msg, type Locale } from '@/lib/i18n';
-import { decideAll, type RecordAction, type RowScope } from '@/lib/policy/grants';
-import { getRecordValidator } from '@/lib/forms/record-validator';
-import { isSearchableField, isSortableField } from '@/lib/forms/definition';
-import { formAccessPrefetch, loadFormAccess, type FormAccess } from './form-access';
+import { canSortBy, mayAssign, revealOn, revealScope, searchableKeys, FALSE, type ScopeExpr, type RowFacts } from '@/lib/policy';
+import { env } from '@/lib/env';
+import { formAccessPrefetch, listFormAccess, loadFormAccess, loadFormAccessOf, type FormAccess, type Subject } from './form-access';
 import { compileScope } from './scope-sql';
-import { sealValues } from './protect';
+import { openValue } from './protect';
 import {
   explainMiss,
   findRecord,
@@ -27,60 +27,42 @@ import {
   type Miss,
   type RecordRow,
 } from './record-query';
-import { recordView, type RecordView } from './record-view';
-import { randomUUID } from 'node:crypto';
-import type { RecordDTO, RecordPage } from './dto';
+import { formView, keysToSelect, recordView, type RecordView } from './record-view';
+import { invalidValues, planWrite, sealWritten } from './record-write';
+import type { FormView, RecordDTO, RecordPage } from './dto';
 import { uuidSchema as uuid } from '@/lib/forms/ajv';
 
-export type { RecordDTO, RecordPage } from './dto';
+export type { FormView, RecordDTO, RecordPage } from './dto';
+export type { Subject } from './form-access';
 export {
   anyRecordOfUsersOutside,
   countPlainValues,
-  countRecordsInScopes,
+  countVisibleRecordsByForm,
   countSealedValues,
   countValuesOfOtherType,
   departmentsWithRecords,
   purgeFormRecords,
 } from './form-stats';
-
 /** A record version as the database stores it (int4): a larger number is bad input, not a 500. */
 const recordVersion = { type: 'integer', minimum: 1, maximum: 2147483647 } as const;
 
-const recordNotFound = (locale: Locale) =>
-  new AppError('not_found', msg(locale, 'errors.records.notFound'));
+const recordNotFound = (locale: Locale) => new AppError('not_found', msg(locale, 'errors.records.notFound'));
 
 /** Denied action on a form the caller can see at all: an honest 403. */
-const notAllowed = (locale: Locale, action: RecordAction | 'restore') =>
-  new AppError(
-    'forbidden',
-    msg(locale, `errors.records.notAllowed.${action}`),
-  );
+const notAllowed = (locale: Locale, action: 'create' | 'edit' | 'delete' | 'restore' | 'reveal') =>
+  new AppError('forbidden', msg(locale, `errors.records.notAllowed.${action}`));
 
-function requireScope(form: FormAccess, principal: Principal, action: RecordAction): RowScope {
-  const d = form.decisions[action];
-  if (!d.allowed) {
-    // Without view there is nothing to show: the form itself is not found.
-    if (action === 'view') throw recordNotFound(principal.locale);
-    throw notAllowed(principal.locale, action);
-  }
-  return d.scope;
+const conflict = (locale: Locale) => new AppError('conflict', msg(locale, 'errors.records.conflict'));
+
+/** The caller's scope for one action, compiled; `false` when not granted (such a write then matches no row). */
+const compiled = (form: FormAccess, expr: ScopeExpr): CompiledScope => compileScope(expr, form.decision.me);
+const scopeOf = (form: FormAccess, action: 'view' | 'edit' | 'delete'): CompiledScope =>
+  compiled(form, form.decision.actions[action].allowed ? form.decision.actions[action].scope : FALSE);
+
+/** Without view there is nothing to show: the records of the form do not exist for the caller. */
+function requireView(form: FormAccess, locale: Locale) {
+  if (!form.decision.actions.view.allowed) throw recordNotFound(locale);
 }
-
-/** The caller's scope for `action`, compiled to SQL for record-query (refuses as requireScope does). */
-const scopeFor = (form: FormAccess, principal: Principal, action: RecordAction): CompiledScope =>
-  compileScope(requireScope(form, principal, action), principal);
-
-/**
- * The scope of a write action, compiled. Not granted at all compiles to
- * `false`: the write then matches no row and explainMiss tells a record the
- * caller can see (403) from one it cannot (404), as for any out-of-scope row.
- */
-const writeScopeFor = (form: FormAccess, principal: Principal, action: 'edit' | 'delete'): CompiledScope => {
-  const d = form.decisions[action];
-  return d.allowed ? compileScope(d.scope, principal) : () => sql<SqlBool>`false`;
-};
-
-const visibleFieldKeys = (form: FormAccess) => form.fields.map((f) => f.key);
 
 /** Records the operation's own event, then one per record whose values did not all decrypt. */
 function auditWithView(ctx: OperationContext, view: RecordView, entry: Parameters<OperationContext['audit']>[0]) {
@@ -88,9 +70,14 @@ function auditWithView(ctx: OperationContext, view: RecordView, entry: Parameter
   for (const failure of view.failures()) ctx.audit(failure);
 }
 
+/** The field keys a DTO showed in plain (the audit records what was seen, by name). */
+const plainKeys = (items: RecordDTO[]) => [...new Set(items.flatMap((i) => Object.entries(i.modes).filter(([, m]) => m !== 'masked').map(([k]) => k)))];
+const maskedKeys = (items: RecordDTO[]) => [...new Set(items.flatMap((i) => Object.entries(i.modes).filter(([, m]) => m === 'masked').map(([k]) => k)))];
+
 /** Finds a live record inside the caller's view scope, or says "not found". */
 async function getScopedRow(ctx: OperationContext, form: FormAccess, recordId: string): Promise<RecordRow> {
-  const row = await findRecord(ctx.db, { formId: form.formId, recordId, scope: scopeFor(form, ctx.principal, 'view') });
+  requireView(form, ctx.locale);
+  const row = await findRecord(ctx.db, { formId: form.formId, recordId, scope: scopeOf(form, 'view'), keys: keysToSelect(form.decision) });
   if (!row) throw recordNotFound(ctx.locale);
   return row;
 }
@@ -100,98 +87,89 @@ function missError(locale: Locale, miss: Miss, action: 'edit' | 'delete'): AppEr
   return miss === 'not_found' ? recordNotFound(locale) : miss === 'forbidden' ? notAllowed(locale, action) : conflict(locale);
 }
 
-function invalid(locale: Locale, fields: Record<string, string>) {
-  return new AppError('invalid_input', msg(locale, 'errors.records.checkFields'), { fields });
-}
+const listInput = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['formId'],
+  properties: {
+    formId: uuid,
+    page: { type: 'integer', minimum: 1, maximum: 100000, default: 1 },
+    pageSize: { type: 'integer', minimum: 1, maximum: 200, default: 20 },
+    sort: { type: 'string', maxLength: 64, default: 'createdAt' },
+    order: { enum: ['asc', 'desc'], default: 'desc' },
+    q: { type: 'string', maxLength: 100 },
+  },
+} as const;
+type ListQuery = { page?: number; pageSize?: number; sort?: string; order?: 'asc' | 'desc'; q?: string };
+
+const sortColumns = new Set(['createdAt', 'updatedAt']);
 
 /**
- * Splits validated values into the stored JSON and the owner column: the
- * owner field is the record's owner, kept in one place.
+ * One page of records as `form.decision` allows: the view scope in the query, only the
+ * fields the caller sees selected, search matching a field only where the caller reads it in
+ * plain, sort only by fields it reads in plain everywhere (an order is an oracle too).
  */
-async function resolveOwner(ctx: OperationContext, form: FormAccess, values: Record<string, unknown>, fallbackOwnerId: string) {
-  const { [form.ownerKey ?? '\0']: ownerValue, ...rest } = values;
-  const ownerId = typeof ownerValue === 'string' ? ownerValue : fallbackOwnerId;
-  const owner = await ctx.db
-    .selectFrom('users')
-    .select(['id', 'name', 'department_id'])
-    .where('id', '=', ownerId)
-    .where('status', '=', 'active')
-    .executeTakeFirst();
-  if (!owner) {
-    throw invalid(ctx.locale, { [form.ownerKey ?? 'owner']: msg(ctx.locale, 'errors.records.ownerNotFound') });
+async function readPage(ctx: OperationContext, form: FormAccess, input: ListQuery): Promise<RecordPage> {
+  requireView(form, ctx.locale);
+  const d = form.decision;
+  const page = input.page ?? 1;
+  const pageSize = input.pageSize ?? 20;
+  const order = input.order ?? 'desc';
+  const sortKey = input.sort ?? 'createdAt';
+  const sortField = sortColumns.has(sortKey) ? undefined : form.fields.find((f) => f.key === sortKey && canSortBy(d, f.key));
+  if (!sortColumns.has(sortKey) && !sortField) {
+    // A hidden field is refused with the same words as a field that does not exist.
+    throw invalidValues(ctx.locale, { sort: msg(ctx.locale, 'errors.records.cannotSort') });
   }
-  return { stored: rest, ownerId: owner.id, ownerName: owner.name, departmentId: owner.department_id };
+  const q = input.q?.trim();
+  const searchable = form.fields.filter((f) => searchableKeys(d).includes(f.key) && f.schema.type === 'string');
+  const view = recordView(form);
+  const { rows, total } = await listRecordPage(ctx.db, {
+    formId: form.formId,
+    scope: scopeOf(form, 'view'),
+    keys: keysToSelect(d),
+    sort: sortField ? { field: sortField.key, type: sortField.schema.type, order } : { column: sortKey as 'createdAt' | 'updatedAt', order },
+    search: q ? { q, fields: searchable.map((f) => ({ key: f.key, where: compiled(form, d.readScope[f.key]) })) } : undefined,
+    limit: pageSize,
+    offset: (page - 1) * pageSize,
+  });
+  const items = rows.map((r) => view.toDTO(r));
+  auditWithView(ctx, view, {
+    action: 'records.list',
+    resourceType: 'form',
+    resourceId: form.formId,
+    formId: form.formId,
+    recordIds: items.map((i) => i.id),
+    fields: plainKeys(items),
+    details: { page, pageSize, total, searched: Boolean(q), masked: maskedKeys(items) },
+  });
+  return { items, total, page, pageSize };
 }
 
-/**
- * The raw values go to the validator, which refuses keys that are no field by name (`in` on
- * the definition let `constructor` and `__proto__` through, read from Object.prototype).
- * `keptAsIs`: fields whose stored value could not be decrypted and that the
- * edit leaves alone. They keep their stored token, so they count as filled
- * in (an edit of other fields must not need the value nobody can read).
- */
-function validateValues(ctx: OperationContext, form: FormAccess, raw: Record<string, unknown>, keptAsIs: string[] = []) {
-  const kept = [...keptAsIs].sort();
-  const definition = kept.length ? { ...form.definition, required: (form.definition.required ?? []).filter((k) => !kept.includes(k)) } : form.definition;
-  const cacheKey = `${form.formId}:${form.version}${kept.length ? `:kept=${kept.join(',')}` : ''}`;
-  const result = getRecordValidator(cacheKey, definition)(raw, ctx.locale);
-  if (!result.ok) throw invalid(ctx.locale, result.errors);
-  return result.values;
+async function readRecord(ctx: OperationContext, form: FormAccess, recordId: string): Promise<RecordDTO> {
+  const row = await getScopedRow(ctx, form, recordId);
+  const view = recordView(form);
+  const dto = view.toDTO(row);
+  auditWithView(ctx, view, {
+    action: 'records.get',
+    resourceType: 'record',
+    resourceId: row.id,
+    formId: form.formId,
+    recordIds: [row.id],
+    fields: plainKeys([dto]),
+    details: { masked: maskedKeys([dto]) },
+  });
+  return dto;
 }
-
-const sortable = new Set(['createdAt', 'updatedAt']);
 
 export const listRecords = defineOperation({
   name: 'records.list',
   prefetch: formAccessPrefetch,
   permission: 'authenticated',
   readOnly: true,
-  input: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['formId'],
-    properties: {
-      formId: uuid,
-      page: { type: 'integer', minimum: 1, maximum: 100000, default: 1 },
-      pageSize: { type: 'integer', minimum: 1, maximum: 200, default: 20 },
-      sort: { type: 'string', maxLength: 64, default: 'createdAt' },
-      order: { enum: ['asc', 'desc'], default: 'desc' },
-      q: { type: 'string', maxLength: 100 },
-    },
-  },
+  input: listInput,
   async run(ctx, input): Promise<RecordPage> {
-    const form = await loadFormAccess(ctx, input.formId);
-    const scope = scopeFor(form, ctx.principal, 'view');
-    const fields = form.fields;
-    const page = input.page ?? 1;
-    const pageSize = input.pageSize ?? 20;
-    const order = input.order ?? 'desc';
-    const sortKey = input.sort ?? 'createdAt';
-    const sortField = fields.find((f) => f.key === sortKey && isSortableField(f));
-    if (!sortable.has(sortKey) && !sortField) {
-      throw invalid(ctx.locale, { sort: msg(ctx.locale, 'errors.records.cannotSort') });
-    }
-    const q = input.q?.trim();
-    const { rows, total } = await listRecordPage(ctx.db, {
-      formId: form.formId,
-      scope,
-      sort: sortField ? { field: sortField.key, type: sortField.schema.type, order } : { column: sortKey as 'createdAt' | 'updatedAt', order },
-      search: q ? { q, fields: fields.filter(isSearchableField).map((f) => f.key) } : undefined,
-      limit: pageSize,
-      offset: (page - 1) * pageSize,
-    });
-    const view = recordView(form, ctx.principal);
-    const items = rows.map((r) => view.toDTO(r));
-    auditWithView(ctx, view, {
-      action: 'records.list',
-      resourceType: 'form',
-      resourceId: form.formId,
-      formId: form.formId,
-      recordIds: items.map((i) => i.id),
-      fields: visibleFieldKeys(form),
-      details: { page, pageSize, total, searched: Boolean(q) },
-    });
-    return { items, total, page, pageSize };
+    return readPage(ctx, await loadFormAccess(ctx, input.formId), input);
   },
 });
 export type ListRecordsInput = OperationInput<typeof listRecords>;
@@ -203,12 +181,95 @@ export const getRecord = defineOperation({
   readOnly: true,
   input: { type: 'object', additionalProperties: false, required: ['formId', 'recordId'], properties: { formId: uuid, recordId: uuid } },
   async run(ctx, input): Promise<RecordDTO> {
+    return readRecord(ctx, await loadFormAccess(ctx, input.formId), input.recordId);
+  },
+});
+
+/** The form as the caller sees it plus one page of records (or null without view): the records page, one operation. */
+export const recordsListPage = defineOperation({
+  name: 'records.listPage',
+  prefetch: formAccessPrefetch,
+  permission: 'authenticated',
+  readOnly: true,
+  input: listInput,
+  async run(ctx, input): Promise<{ form: FormView; page: RecordPage | null }> {
     const form = await loadFormAccess(ctx, input.formId);
-    const row = await getScopedRow(ctx, form, input.recordId);
-    const view = recordView(form, ctx.principal);
-    const dto = view.toDTO(row);
-    auditWithView(ctx, view, { action: 'records.get', resourceType: 'record', resourceId: row.id, formId: form.formId, recordIds: [row.id], fields: visibleFieldKeys(form) });
-    return dto;
+    const view = formView(form);
+    if (!form.decision.actions.view.allowed) {
+      ctx.audit({ action: 'records.listPage', resourceType: 'form', resourceId: form.formId, formId: form.formId });
+      return { form: view, page: null };
+    }
+    return { form: view, page: await readPage(ctx, form, input) };
+  },
+});
+
+export interface OwnerOption {
+  id: string;
+  name: string;
+  departmentName: string | null;
+}
+
+/**
+ * The owners the caller may give a record: itself (on create, when it may create), the
+ * current owner (on edit), and whoever falls inside its assign scope for these values. The
+ * owner picker offers exactly these; the write checks again.
+ */
+async function ownerOptions(ctx: OperationContext, form: FormAccess, r: { current?: RowFacts }): Promise<OwnerOption[]> {
+  const d = form.decision;
+  const keepId = r.current?.ownerId ?? (d.actions.create.allowed ? d.me.userId : undefined);
+  if (!d.actions.assign.allowed) {
+    if (!keepId) return [];
+    const u = await ctx.db
+      .selectFrom('users as u')
+      .leftJoin('departments as dp', 'dp.id', 'u.department_id')
+      .select(['u.id', 'u.name', 'dp.name as department_name'])
+      .where('u.id', '=', keepId)
+      .executeTakeFirst();
+    return u ? [{ id: u.id, name: u.name, departmentName: u.department_name }] : [];
+  }
+  const users = await ctx.db
+    .selectFrom('users as u')
+    .leftJoin('departments as dp', 'dp.id', 'u.department_id')
+    .select(['u.id', 'u.name', 'u.department_id', 'dp.name as department_name'])
+    .where('u.status', '=', 'active')
+    .orderBy('u.name')
+    .limit(2000)
+    .execute();
+  const values = r.current?.values ?? {};
+  return users
+    .filter((u) => u.id === keepId || mayAssign(d, { ownerId: u.id, departmentId: u.department_id, values }))
+    .map((u) => ({ id: u.id, name: u.name, departmentName: u.department_name }));
+}
+
+/** The record page: the form as the caller sees it, the record, and the owners it may pick. */
+export const recordPage = defineOperation({
+  name: 'records.page',
+  prefetch: formAccessPrefetch,
+  permission: 'authenticated',
+  readOnly: true,
+  input: { type: 'object', additionalProperties: false, required: ['formId', 'recordId'], properties: { formId: uuid, recordId: uuid } },
+  async run(ctx, input): Promise<{ form: FormView; record: RecordDTO; ownerOptions: OwnerOption[] }> {
+    const form = await loadFormAccess(ctx, input.formId);
+    const record = await readRecord(ctx, form, input.recordId);
+    const options = record.can.edit
+      ? await ownerOptions(ctx, form, { current: { ownerId: record.owner.id, departmentId: record.departmentId, values: record.values } })
+      : [{ id: record.owner.id, name: record.owner.name, departmentName: null }];
+    return { form: formView(form), record, ownerOptions: options };
+  },
+});
+
+/** The new-record page: the form as the caller may fill it in, and the owners it may pick. */
+export const newRecordPage = defineOperation({
+  name: 'records.newPage',
+  prefetch: formAccessPrefetch,
+  permission: 'authenticated',
+  readOnly: true,
+  audit: false,
+  input: { type: 'object', additionalProperties: false, required: ['formId'], properties: { formId: uuid } },
+  async run(ctx, input): Promise<{ form: FormView; ownerOptions: OwnerOption[] }> {
+    const form = await loadFormAccess(ctx, input.formId);
+    if (!form.decision.actions.create.allowed) throw notAllowed(ctx.locale, 'create');
+    return { form: formView(form), ownerOptions: await ownerOptions(ctx, form, {}) };
   },
 });
 
@@ -216,31 +277,39 @@ export const createRecord = defineOperation({
   name: 'records.create',
   prefetch: formAccessPrefetch,
   permission: 'authenticated',
-  input: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['formId', 'values'],
-    properties: { formId: uuid, values: { type: 'object' } },
-  },
+  input: { type: 'object', additionalProperties: false, required: ['formId', 'values'], properties: { formId: uuid, values: { type: 'object' } } },
   async run(ctx, input): Promise<RecordDTO> {
     const form = await loadFormAccess(ctx, input.formId);
-    requireScope(form, ctx.principal, 'create');
-    const values = validateValues(ctx, form, input.values);
-    const { stored, ownerId, ownerName, departmentId } = await resolveOwner(ctx, form, values, ctx.principal.userId);
+    const d = form.decision;
+    if (!d.actions.create.allowed) throw notAllowed(ctx.locale, 'create');
+    const plan = await planWrite(ctx.db, form, {
+      locale: ctx.locale,
+      patch: input.values,
+      modes: d.onCreate,
+      shown: {},
+      current: {},
+      keptAsIs: [],
+      owner: null,
+      me: ctx.principal.userId,
+      cacheKey: `${form.formId}:${form.version}:create`,
+    });
     // The id is chosen here because the ciphertexts are bound to it.
     const id = randomUUID();
     const inserted = await insertRecord(ctx.db, {
       id,
       formId: form.formId,
       formVersion: form.version,
-      values: sealValues(form.crypto, form.formId, id, form.fields, stored),
-      ownerId,
-      ownerName,
-      departmentId,
+      values: sealWritten(form, id, plan.written),
+      ownerId: plan.owner.id,
+      ownerName: plan.owner.name,
+      departmentId: plan.owner.departmentId,
       by: ctx.principal.userId,
+      keys: keysToSelect(d),
     });
-    ctx.audit({ action: 'records.create', resourceType: 'record', resourceId: id, formId: form.formId, recordIds: [id], fields: Object.keys(values) });
-    return recordView(form, ctx.principal).toDTO(inserted);
+    ctx.audit({ action: 'records.create', resourceType: 'record', resourceId: id, formId: form.formId, recordIds: [id], fields: plan.changed });
+    // A creator who may not view sees its new record through the view decision like any other:
+    // what it cannot see is not in the answer.
+    return recordView(form).toDTO(inserted);
   },
 });
 
@@ -263,46 +332,45 @@ export const updateRecord = defineOperation({
   },
   async run(ctx, input): Promise<RecordDTO> {
     const form = await loadFormAccess(ctx, input.formId);
-    const editScope = writeScopeFor(form, ctx.principal, 'edit');
-    const viewScope = scopeFor(form, ctx.principal, 'view');
-    // The read gives the values the change is merged into; it checks nothing.
-    // The edit scope and the version are checked by the UPDATE itself, so a
-    // record that left the scope after this read cannot be written.
+    const d = form.decision;
+    const editScope = scopeOf(form, 'edit');
+    // The read gives the values the change is merged into; it checks nothing. The edit
+    // scope and the version are checked by the UPDATE itself, so a record that left the
+    // scope after this read cannot be written.
     const row = await getScopedRow(ctx, form, input.recordId);
-    // No edit right on this form at all (a decision, not a row check): nothing to validate.
-    if (!form.decisions.edit.allowed) throw notAllowed(ctx.locale, 'edit');
-    const whyNot = () => explainMiss(ctx.db, { formId: form.formId, recordId: row.id, state: 'live', view: viewScope, write: editScope });
-
-    const view = recordView(form, ctx.principal);
+    if (!d.actions.edit.allowed) throw notAllowed(ctx.locale, 'edit');
+    const whyNot = () => explainMiss(ctx.db, { formId: form.formId, recordId: row.id, state: 'live', view: scopeOf(form, 'view'), write: editScope });
+    const view = recordView(form);
     const before = view.toDTO(row);
-    const current = before.values;
-    // A value that does not decrypt stays as stored unless this edit names it.
-    const keptAsIs = before.unreadable.filter((k) => !Object.prototype.hasOwnProperty.call(input.values, k));
-    const merged = { ...current, ...input.values };
-    let values: Record<string, unknown>;
-    try {
-      values = validateValues(ctx, form, merged, keptAsIs);
-    } catch (e) {
-      // Visible but not editable: say so, rather than list field errors for a save that could never happen.
-      if ((await whyNot()) === 'forbidden') throw notAllowed(ctx.locale, 'edit');
-      throw e;
-    }
-    const { stored, ownerId, departmentId } = await resolveOwner(ctx, form, values, row.owner_id);
-    // Values of fields no longer in the form stay in the record, so a field
-    // removed by a publish can be restored with its data.
-    const kept = Object.fromEntries(Object.entries(row.values).filter(([k]) => !(k in form.definition.properties) || keptAsIs.includes(k)));
-    const changed = Object.keys(form.definition.properties).filter(
-      (k) => !keptAsIs.includes(k) && (before.unreadable.includes(k) || JSON.stringify(current[k] ?? null) !== JSON.stringify(values[k] ?? null)),
+    // Visible but not editable: say so, rather than list field errors for a save that could never happen.
+    if (!before.can.edit) throw notAllowed(ctx.locale, 'edit');
+    const current = Object.fromEntries(
+      form.fields
+        .filter((f) => before.modes[f.key] === 'write' && row.values[f.key] !== undefined && !before.unreadable.includes(f.key))
+        .map((f) => [f.key, before.values[f.key]]),
     );
+    const plan = await planWrite(ctx.db, form, {
+      locale: ctx.locale,
+      patch: input.values,
+      modes: before.modes,
+      shown: before.values,
+      current,
+      keptAsIs: before.unreadable,
+      owner: { id: row.owner_id, departmentId: row.department_id },
+      me: ctx.principal.userId,
+      cacheKey: `${form.formId}:${form.version}:update`,
+    });
     const updated = await updateInScope(ctx.db, {
       formId: form.formId,
       recordId: row.id,
       scope: editScope,
       version: input.version,
+      keys: keysToSelect(d),
       change: {
-        values: { ...sealValues(form.crypto, form.formId, row.id, form.fields, stored), ...kept },
-        ownerId,
-        departmentId,
+        set: sealWritten(form, row.id, plan.written),
+        unset: plan.cleared,
+        ownerId: plan.owner.id,
+        departmentId: plan.owner.departmentId,
         formVersion: form.version,
         by: ctx.principal.userId,
       },
@@ -315,7 +383,7 @@ export const updateRecord = defineOperation({
       resourceId: row.id,
       formId: form.formId,
       recordIds: [row.id],
-      fields: changed,
+      fields: plan.changed,
       details: { fromVersion: input.version, toVersion: input.version + 1 },
     });
     return dto;
@@ -323,34 +391,95 @@ export const updateRecord = defineOperation({
 });
 export type UpdateRecordInput = OperationInput<typeof updateRecord>;
 
-const conflict = (locale: Locale) =>
-  new AppError(
-    'conflict',
-    msg(locale, 'errors.records.conflict'),
-  );
-
 export const deleteRecord = defineOperation({
   name: 'records.delete',
+  prefetch: formAccessPrefetch,
+  permission: 'authenticated',
+  input: { type: 'object', additionalProperties: false, required: ['formId', 'recordId'], properties: { formId: uuid, recordId: uuid, version: recordVersion } },
+  async run(ctx, input): Promise<{ id: string }> {
+    const form = await loadFormAccess(ctx, input.formId);
+    requireView(form, ctx.locale);
+    const deleteScope = scopeOf(form, 'delete');
+    // One statement: the delete scope and the version are the UPDATE's own conditions.
+    const deleted = await softDeleteInScope(ctx.db, { formId: form.formId, recordId: input.recordId, scope: deleteScope, version: input.version, by: ctx.principal.userId });
+    if (!deleted) {
+      const miss = await explainMiss(ctx.db, { formId: form.formId, recordId: input.recordId, state: 'live', view: scopeOf(form, 'view'), write: deleteScope });
+      throw missError(ctx.locale, miss, 'delete');
+    }
+    ctx.audit({ action: 'records.delete', resourceType: 'record', resourceId: deleted.id, formId: form.formId, recordIds: [deleted.id] });
+    return { id: deleted.id };
+  },
+});
+
+/** Reveals per user and hour unless configured otherwise (FW_REVEAL_PER_HOUR). */
+const revealLimit = () => env().revealPerHour;
+
+/**
+ * Shows one masked field of one record in plain, once: the value is answered, never kept in
+ * a list, and every reveal is an audit event with the field and the reason. Rate-limited per
+ * user (counted from the audit log, so every instance shares the count, under a per-user
+ * lock so concurrent reveals cannot overshoot): a colleague with reveal rights cannot
+ * unmask a whole customer list one click at a time.
+ */
+export const revealField = defineOperation({
+  name: 'records.reveal',
   prefetch: formAccessPrefetch,
   permission: 'authenticated',
   input: {
     type: 'object',
     additionalProperties: false,
-    required: ['formId', 'recordId'],
-    properties: { formId: uuid, recordId: uuid, version: recordVersion },
+    required: ['formId', 'recordId', 'field'],
+    properties: { formId: uuid, recordId: uuid, field: { type: 'string', maxLength: 64 }, reason: { type: 'string', maxLength: 500 } },
   },
-  async run(ctx, input): Promise<{ id: string }> {
+  async run(ctx, input): Promise<{ field: string; value: unknown }> {
     const form = await loadFormAccess(ctx, input.formId);
-    const viewScope = scopeFor(form, ctx.principal, 'view');
-    const deleteScope = writeScopeFor(form, ctx.principal, 'delete');
-    // One statement: the delete scope and the version are the UPDATE's own conditions.
-    const deleted = await softDeleteInScope(ctx.db, { formId: form.formId, recordId: input.recordId, scope: deleteScope, version: input.version, by: ctx.principal.userId });
-    if (!deleted) {
-      const miss = await explainMiss(ctx.db, { formId: form.formId, recordId: input.recordId, state: 'live', view: viewScope, write: deleteScope });
-      throw missError(ctx.locale, miss, 'delete');
+    const d = form.decision;
+    requireView(form, ctx.locale);
+    const field = form.fields.find((f) => f.key === input.field && d.ceiling[f.key] !== 'hidden');
+    // A hidden field is answered like one that does not exist.
+    if (!field) throw invalidValues(ctx.locale, { field: msg(ctx.locale, 'errors.records.unknownField') });
+    const row = await findRecord(ctx.db, {
+      formId: form.formId,
+      recordId: input.recordId,
+      scope: scopeOf(form, 'view'),
+      keys: [...new Set([field.key, ...keysToSelect(d)])],
+    });
+    if (!row) throw recordNotFound(ctx.locale);
+    const facts = { ownerId: row.owner_id, departmentId: row.department_id, values: row.values };
+    const reveal = revealOn(d, facts, field.key);
+    if (!reveal.allowed || revealScope(d, field.key).t === 'false') throw notAllowed(ctx.locale, 'reveal');
+    const reason = input.reason?.trim() ?? '';
+    if (reveal.reasonRequired && !reason) throw invalidValues(ctx.locale, { reason: msg(ctx.locale, 'errors.records.revealReasonRequired') });
+
+    await sql`select pg_advisory_xact_lock(hashtext('fw.reveal'), hashtext(${ctx.principal.userId}))`.execute(ctx.db);
+    const recent = await ctx.db
+      .selectFrom('audit_events')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where('actor_id', '=', ctx.principal.userId)
+      .where('at', '>', sql<Date>`now() - interval '1 hour'`)
+      .where('action', '=', 'records.reveal')
+      .where('outcome', '=', 'success')
+      .executeTakeFirstOrThrow();
+    if (recent.n >= revealLimit()) {
+      throw new AppError('rate_limited', msg(ctx.locale, 'errors.records.revealRateLimited', { limit: revealLimit() }), { retryAfter: 3600 });
     }
-    ctx.audit({ action: 'records.delete', resourceType: 'record', resourceId: deleted.id, formId: form.formId, recordIds: [deleted.id] });
-    return { id: deleted.id };
+    let value: unknown;
+    if (field.key === form.ownerKey) value = row.owner_name;
+    else {
+      const opened = field.schema['x-encrypted'] ? openValue(form.crypto, form.formId, row.id, field.key, row.values[field.key]) : ({ ok: true, value: row.values[field.key] } as const);
+      if (!opened.ok) throw new AppError('conflict', msg(ctx.locale, 'errors.records.unreadableValue'));
+      value = opened.value ?? null;
+    }
+    ctx.audit({
+      action: 'records.reveal',
+      resourceType: 'record',
+      resourceId: row.id,
+      formId: form.formId,
+      recordIds: [row.id],
+      fields: [field.key],
+      details: { reason: reason || null, groups: reveal.from.map((g) => g.groupName) },
+    });
+    return { field: field.key, value };
   },
 });
 
@@ -359,7 +488,7 @@ export interface DeletedRecordDTO extends RecordDTO {
   deletedBy: string | null;
 }
 
-/** The recycle bin: admins see deleted records within their own view scope. */
+/** The recycle bin: admins see deleted records within their own view scope, as their grants show them. */
 export const listDeletedRecords = defineOperation({
   name: 'records.listDeleted',
   prefetch: formAccessPrefetch,
@@ -368,23 +497,27 @@ export const listDeletedRecords = defineOperation({
   input: { type: 'object', additionalProperties: false, required: ['formId'], properties: { formId: uuid } },
   async run(ctx, input): Promise<DeletedRecordDTO[]> {
     const form = await loadFormAccess(ctx, input.formId);
-    const rows = await listDeletedRecordRows(ctx.db, { formId: form.formId, scope: scopeFor(form, ctx.principal, 'view'), limit: 500 });
-    const view = recordView(form, ctx.principal);
-    const items = rows.map((r) => ({
-      ...view.toDTO(r),
-      deletedAt: new Date(r.deleted_at).toISOString(),
-      deletedBy: r.deleted_by_name,
-    }));
-    auditWithView(ctx, view, { action: 'records.listDeleted', resourceType: 'form', resourceId: form.formId, formId: form.formId, recordIds: items.map((i) => i.id), fields: visibleFieldKeys(form) });
+    requireView(form, ctx.locale);
+    const rows = await listDeletedRecordRows(ctx.db, { formId: form.formId, scope: scopeOf(form, 'view'), limit: 500, keys: keysToSelect(form.decision) });
+    const view = recordView(form);
+    const items = rows.map((r) => ({ ...view.toDTO(r), deletedAt: new Date(r.deleted_at).toISOString(), deletedBy: r.deleted_by_name }));
+    auditWithView(ctx, view, {
+      action: 'records.listDeleted',
+      resourceType: 'form',
+      resourceId: form.formId,
+      formId: form.formId,
+      recordIds: items.map((i) => i.id),
+      fields: plainKeys(items),
+    });
     return items;
   },
 });
 
 /**
- * Restoring undoes a delete, so it takes the delete scope: whoever may not
- * delete a record may not bring it back either (a record a manager removed
- * stays removed for an admin who only views it). A bin record outside the
- * view scope is "not found"; visible but outside the delete scope is 403.
+ * Restoring undoes a delete, so it takes the delete scope: whoever may not delete a record
+ * may not bring it back either (a record a manager removed stays removed for an admin who
+ * only views it). A bin record outside the view scope is "not found"; visible but outside
+ * the delete scope is 403.
  */
 export const restoreRecord = defineOperation({
   name: 'records.restore',
@@ -393,11 +526,11 @@ export const restoreRecord = defineOperation({
   input: { type: 'object', additionalProperties: false, required: ['formId', 'recordId'], properties: { formId: uuid, recordId: uuid } },
   async run(ctx, input): Promise<{ id: string }> {
     const form = await loadFormAccess(ctx, input.formId);
-    const viewScope = scopeFor(form, ctx.principal, 'view');
-    const deleteScope = writeScopeFor(form, ctx.principal, 'delete');
+    requireView(form, ctx.locale);
+    const deleteScope = scopeOf(form, 'delete');
     const restored = await restoreInScope(ctx.db, { formId: form.formId, recordId: input.recordId, scope: deleteScope });
     if (!restored) {
-      const miss = await explainMiss(ctx.db, { formId: form.formId, recordId: input.recordId, state: 'deleted', view: viewScope, write: deleteScope });
+      const miss = await explainMiss(ctx.db, { formId: form.formId, recordId: input.recordId, state: 'deleted', view: scopeOf(form, 'view'), write: deleteScope });
       throw miss === 'forbidden' ? notAllowed(ctx.locale, 'restore') : recordNotFound(ctx.locale);
     }
     ctx.audit({ action: 'records.restore', resourceType: 'record', resourceId: restored.id, formId: form.formId, recordIds: [restored.id] });
@@ -405,46 +538,46 @@ export const restoreRecord = defineOperation({
   },
 });
 
-export interface UsableForm {
-  id: string;
-  name: string;
-  description: string;
-  version: number;
-  schema: unknown;
-  can: { view: boolean; create: boolean };
-}
-
-/** The forms the caller holds a grant on, with the published schema. */
+/** The forms the caller holds any right on, each as the caller may see it. */
 export const listUsableForms = defineOperation({
   name: 'records.listForms',
   permission: 'authenticated',
   readOnly: true,
   input: { type: 'object', additionalProperties: false },
-  async run(ctx): Promise<UsableForm[]> {
-    const rows = await sql<{ id: string; name: string; description: string; published_version: number; schema: unknown; grants: unknown[] }>`
-      select f.id, f.name, f.description, f.published_version, fv.schema,
-             json_agg(g.grant) as grants
-      from forms f
-      join form_versions fv on fv.form_id = f.id and fv.version = f.published_version
-      join grants g on g.form_id = f.id
-      where f.archived_at is null
-        and g.group_id in (select gm.group_id from group_members gm where gm.user_id = ${ctx.principal.userId})
-      group by f.id, fv.schema
-      order by f.name`.execute(ctx.db);
-    const forms = rows.rows
-      .map((r) => {
-        const decisions = decideAll(r.grants);
-        return {
-          id: r.id,
-          name: r.name,
-          description: r.description,
-          version: r.published_version,
-          schema: r.schema,
-          can: { view: decisions.view.allowed, create: decisions.create.allowed },
-        };
-      })
-      .filter((f) => f.can.view || f.can.create);
+  async run(ctx): Promise<FormView[]> {
+    const forms = (await listFormAccess(ctx.db, ctx.principal)).map(formView).filter((f) => Object.values(f.can).some(Boolean));
     ctx.audit({ action: 'records.listForms', resourceType: 'form', details: { count: forms.length } });
     return forms;
   },
 });
+
+/*
+ * For admins' view-as and explain (lib/access): the same reads, decided for another user.
+ * They run inside the admin's operation (its transaction and audit); the decision is the
+ * subject's, made by the same decide() the subject's own requests use.
+ */
+
+/** The records list exactly as `userId` would see it. */
+export async function listRecordsAs(ctx: OperationContext, userId: string, input: { formId: string } & ListQuery): Promise<{ form: FormView; page: RecordPage | null; subject: Subject }> {
+  const { access, subject } = await loadFormAccessOf(ctx.db, userId, input.formId, ctx.locale);
+  const view = formView(access);
+  return { form: view, page: access.decision.actions.view.allowed ? await readPage(ctx, access, input) : null, subject };
+}
+
+/** One record exactly as `userId` would see it. */
+export async function getRecordAs(ctx: OperationContext, userId: string, input: { formId: string; recordId: string }): Promise<{ form: FormView; record: RecordDTO; subject: Subject }> {
+  const { access, subject } = await loadFormAccessOf(ctx.db, userId, input.formId, ctx.locale);
+  return { form: formView(access), record: await readRecord(ctx, access, input.recordId), subject };
+}
+
+/**
+ * A record's facts as `userId`'s scopes need them (owner, department, the plain values its
+ * conditions read), for explain; undefined when the record is outside that user's view.
+ */
+export async function rowFactsForExplain(ctx: OperationContext, userId: string, input: { formId: string; recordId: string }): Promise<{ facts: RowFacts; access: FormAccess } | undefined> {
+  const { access } = await loadFormAccessOf(ctx.db, userId, input.formId, ctx.locale);
+  if (!access.decision.actions.view.allowed) return undefined;
+  const plain = access.fields.filter((f) => !f.schema['x-encrypted']).map((f) => f.key);
+  const row = await findRecord(ctx.db, { formId: access.formId, recordId: input.recordId, scope: scopeOf(access, 'view'), keys: plain });
+  return row ? { facts: { ownerId: row.owner_id, departmentId: row.department_id, values: row.values }, access } : undefined;
+}

@@ -6,9 +6,9 @@
  * change, a reassignment job) cannot be written: there is no "select, check
  * in JS, update" window to slip through.
  *
- * The scope is opaque here (`CompiledScope`): today it comes from
- * `compileScope` (scope-sql.ts); the scope expressions of the next policy
- * compile to the same shape.
+ * The scope is opaque here (`CompiledScope`, compiled by scope-sql.ts from the caller's
+ * decision). Reads select only the fields they are told to (`keys`): a field hidden from
+ * the caller is never selected, so it cannot be decrypted or sent by mistake.
  */
 import 'server-only';
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type RawBuilder, type SqlBool, type Transaction } from 'kysely';
@@ -34,26 +34,33 @@ export interface RecordRow {
   updated_at: Date;
 }
 
-/** The record columns a DTO needs; writes return them, so no read follows a write. */
-const writtenColumns = ['r.id', 'r.form_id', 'r.form_version', 'r.values', 'r.owner_id', 'r.department_id', 'r.version', 'r.created_at', 'r.updated_at'] as const;
+/** The record columns a DTO needs besides its values; writes return them, so no read follows a write. */
+const rowColumns = ['r.id', 'r.form_id', 'r.form_version', 'r.owner_id', 'r.department_id', 'r.version', 'r.created_at', 'r.updated_at'] as const;
+
+/** Only these fields' values, as one JSON object (a stored null is the same as no value). */
+const valuesOf = (keys: readonly string[]) =>
+  (keys.length
+    ? sql<Record<string, unknown>>`jsonb_strip_nulls(jsonb_build_object(${sql.join(keys.flatMap((k) => [sql.lit(k), sql`r.values->${sql.lit(k)}`]))}))`
+    : sql<Record<string, unknown>>`'{}'::jsonb`
+  ).as('values');
 
 /** The owner's name rides along with a write's RETURNING, so a write is one statement. */
 const ownerName = (eb: ExpressionBuilder<RecordsDB, 'r'>) =>
   eb.selectFrom('users as ou').select('ou.name').whereRef('ou.id', '=', 'r.owner_id').as('owner_name');
 
-function selectRecords(db: Db, formId: string, scope: CompiledScope, state: 'live' | 'deleted') {
+function selectRecords(db: Db, formId: string, scope: CompiledScope, state: 'live' | 'deleted', keys: readonly string[]) {
   return db
     .selectFrom('records as r')
     .innerJoin('users as ou', 'ou.id', 'r.owner_id')
-    .select([...writtenColumns, 'ou.name as owner_name'])
+    .select([...rowColumns, valuesOf(keys), 'ou.name as owner_name'])
     .where('r.form_id', '=', formId)
     .where('r.deleted_at', state === 'live' ? 'is' : 'is not', null)
     .where((eb) => scope(eb));
 }
 
 /** A live record inside `scope`, or nothing. */
-export async function findRecord(db: Db, q: { formId: string; recordId: string; scope: CompiledScope }): Promise<RecordRow | undefined> {
-  return (await selectRecords(db, q.formId, q.scope, 'live').where('r.id', '=', q.recordId).executeTakeFirst()) as RecordRow | undefined;
+export async function findRecord(db: Db, q: { formId: string; recordId: string; scope: CompiledScope; keys: readonly string[] }): Promise<RecordRow | undefined> {
+  return (await selectRecords(db, q.formId, q.scope, 'live', q.keys).where('r.id', '=', q.recordId).executeTakeFirst()) as RecordRow | undefined;
 }
 
 export type RecordSort =
@@ -76,8 +83,13 @@ export interface PageQuery {
   formId: string;
   scope: CompiledScope;
   sort: RecordSort;
-  /** Case-insensitive substring search over these plain fields. */
-  search?: { q: string; fields: string[] };
+  /**
+   * Case-insensitive substring search: each field matches only on the records where the
+   * caller reads it in plain (`where`), so a search cannot be an oracle for masked values.
+   */
+  search?: { q: string; fields: { key: string; where: CompiledScope }[] };
+  /** The fields whose values the page shows. */
+  keys: readonly string[];
   limit: number;
   offset: number;
 }
@@ -88,7 +100,7 @@ export async function listRecordPage(db: Db, p: PageQuery): Promise<{ rows: Reco
     if (!p.search || !p.search.q) return qb;
     const pattern = `%${p.search.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     // ->> never fails, whatever the stored type; a field without strings just does not match.
-    return qb.where((eb) => eb.or(p.search!.fields.map((f) => eb(sql`r.values->>${sql.lit(f)}`, 'ilike', pattern))));
+    return qb.where((eb) => eb.or(p.search!.fields.map((f) => eb.and([f.where(eb), eb(sql`r.values->>${sql.lit(f.key)}`, 'ilike', pattern)]))));
   };
   const countQuery = () =>
     filtered(
@@ -99,7 +111,7 @@ export async function listRecordPage(db: Db, p: PageQuery): Promise<{ rows: Reco
         .where((eb) => p.scope(eb)),
     ).select(sql<number>`count(*)::int`.as('n'));
 
-  let list = filtered(selectRecords(db, p.formId, p.scope, 'live'));
+  let list = filtered(selectRecords(db, p.formId, p.scope, 'live', p.keys));
   // Ordered as the partial indexes are (…, <sort> desc, id desc), so the default page is an index scan.
   if ('column' in p.sort) list = list.orderBy(p.sort.column === 'updatedAt' ? 'r.updated_at' : 'r.created_at', p.sort.order);
   else {
@@ -140,8 +152,8 @@ export interface DeletedRecordRow extends RecordRow {
 }
 
 /** The recycle bin: deleted records inside `scope`, newest deletion first. */
-export async function listDeletedRecordRows(db: Db, q: { formId: string; scope: CompiledScope; limit: number }): Promise<DeletedRecordRow[]> {
-  return (await selectRecords(db, q.formId, q.scope, 'deleted')
+export async function listDeletedRecordRows(db: Db, q: { formId: string; scope: CompiledScope; limit: number; keys: readonly string[] }): Promise<DeletedRecordRow[]> {
+  return (await selectRecords(db, q.formId, q.scope, 'deleted', q.keys)
     .leftJoin('users as du', 'du.id', 'r.deleted_by')
     .select(['r.deleted_at', 'du.name as deleted_by_name'])
     .orderBy('r.deleted_at', 'desc')
@@ -160,7 +172,8 @@ export interface NewRecord {
   by: string;
 }
 
-export async function insertRecord(db: Db, n: NewRecord & { ownerName: string }): Promise<RecordRow> {
+/** Inserts a record; what it returns carries only the values of `keys` (the fields the caller may see). */
+export async function insertRecord(db: Db, n: NewRecord & { ownerName: string; keys: readonly string[] }): Promise<RecordRow> {
   const row = await db
     .insertInto('records')
     .values({
@@ -175,11 +188,15 @@ export async function insertRecord(db: Db, n: NewRecord & { ownerName: string })
     })
     .returning(['id', 'form_id', 'form_version', 'values', 'owner_id', 'department_id', 'version', 'created_at', 'updated_at'])
     .executeTakeFirstOrThrow();
-  return { ...row, owner_name: n.ownerName };
+  const values = Object.fromEntries(n.keys.filter((k) => row.values[k] !== undefined && row.values[k] !== null).map((k) => [k, row.values[k]]));
+  return { ...row, values, owner_name: n.ownerName };
 }
 
 export interface RecordChange {
-  values: Record<string, unknown>;
+  /** Stored JSON for the fields this change writes (plain values and sealed tokens). */
+  set: Record<string, unknown>;
+  /** Fields this change clears. Every other stored value stays as it is, unread. */
+  unset: string[];
   ownerId: string;
   departmentId: string | null;
   formVersion: number;
@@ -192,12 +209,13 @@ export interface RecordChange {
  */
 export async function updateInScope(
   db: Db,
-  q: { formId: string; recordId: string; scope: CompiledScope; version: number; change: RecordChange },
+  q: { formId: string; recordId: string; scope: CompiledScope; version: number; change: RecordChange; keys: readonly string[] },
 ): Promise<RecordRow | undefined> {
   return (await db
     .updateTable('records as r')
     .set({
-      values: JSON.stringify(q.change.values),
+      // Merged in SQL: fields the caller may not see or write are kept without being read.
+      values: sql`(r.values - ${q.change.unset.length ? sql`array[${sql.join(q.change.unset.map((k) => sql.lit(k)))}]` : sql`'{}'`}::text[]) || ${JSON.stringify(q.change.set)}::jsonb`,
       owner_id: q.change.ownerId,
       department_id: q.change.departmentId,
       form_version: q.change.formVersion,
@@ -210,7 +228,7 @@ export async function updateInScope(
     .where('r.deleted_at', 'is', null)
     .where('r.version', '=', q.version) // a concurrent save in between wins nothing silently
     .where((eb) => q.scope(eb as unknown as ExpressionBuilder<RecordsDB, 'r'>))
-    .returning([...writtenColumns, ownerName])
+    .returning([...rowColumns, valuesOf(q.keys), ownerName])
     .executeTakeFirst()) as RecordRow | undefined;
 }
 

@@ -1,15 +1,18 @@
 /**
- * Where record rows become DTOs: opens sealed values, notes the ones that do
- * not open, and says what the caller may do on each row.
+ * The only place rows become DTOs. Per record it takes the caller's field modes from the
+ * decision: a hidden field is left out (it was not even selected, see record-query), a masked
+ * one is opened and masked here on the server (lib/masking), a readable one is opened. A
+ * masked value never leaves the server in plain, on any path (page, RSC payload, REST, view-as).
  */
 import 'server-only';
-import type { Principal } from '@/lib/auth/principal';
 import type { AuditEntry } from '@/lib/audit/append';
-import { actionsOn } from '@/lib/policy/grants';
+import { actionsOnRow, fieldsRead, modesOn, revealOn, selectedKeys, type Decision, type FieldMode, type RowFacts } from '@/lib/policy';
+import { effectiveMaskRule, maskValue } from '@/lib/masking';
+import type { FieldInfo, FormDefinition } from '@/lib/forms/definition';
 import type { FormAccess } from './form-access';
 import { openValue } from './protect';
 import type { RecordRow } from './record-query';
-import type { RecordDTO } from './dto';
+import type { FormView, RecordDTO } from './dto';
 
 export interface RecordView {
   toDTO(row: RecordRow): RecordDTO;
@@ -18,28 +21,57 @@ export interface RecordView {
 }
 
 /**
- * A view for one request. Every value that fails to decrypt is reported as
- * one `records.decryptFailed` audit event per record (form, record and
- * field names, never the token or any value), so tampering leaves a trace.
+ * The fields a read selects: those the caller sees at least masked somewhere, and the plain
+ * fields the caller's scopes read (a row in hand needs them to tell its modes).
  */
-export function recordView(form: FormAccess, principal: Principal): RecordView {
+export function keysToSelect(d: Decision): string[] {
+  const keys = new Set(selectedKeys(d));
+  for (const g of d.grants) for (const s of Object.values(g.scopes)) fieldsRead(s, keys);
+  return [...keys];
+}
+
+const factsOf = (row: RecordRow): RowFacts => ({ ownerId: row.owner_id, departmentId: row.department_id, values: row.values });
+
+/**
+ * A view for one request. Every value that fails to decrypt is reported as one
+ * `records.decryptFailed` audit event per record (form, record and field names, never the
+ * token or any value), so tampering leaves a trace.
+ */
+export function recordView(form: FormAccess): RecordView {
   const reported = new Map<string, AuditEntry>();
+  const d = form.decision;
   return {
     failures: () => [...reported.values()],
     toDTO(row) {
+      const facts = factsOf(row);
+      const modes = modesOn(d, facts);
       const values: Record<string, unknown> = {};
+      const shownModes: Record<string, Exclude<FieldMode, 'hidden' | 'write-on-create'>> = {};
       const unreadable: string[] = [];
+      const revealable: { field: string; reasonRequired: boolean }[] = [];
       for (const f of form.fields) {
-        if (f.key === form.ownerKey) values[f.key] = row.owner_id;
+        const mode = modes[f.key];
+        if (mode === 'hidden' || mode === 'write-on-create') continue;
+        shownModes[f.key] = mode;
+        if (f.key === form.ownerKey) {
+          values[f.key] = mode === 'masked' ? maskValue(row.owner_name, effectiveMaskRule(f.schema['x-mask'])) : row.owner_id;
+          continue;
+        }
+        const stored = row.values[f.key];
+        if (stored === undefined) continue;
         // Only encrypted fields are opened: a plain field shows what was typed, "fw1.…" included,
         // so typed text can never be taken for ciphertext (publish refuses turning encryption
         // off over sealed values).
-        else if (row.values[f.key] !== undefined && !f.schema['x-encrypted']) values[f.key] = row.values[f.key];
-        else if (row.values[f.key] !== undefined) {
-          const opened = openValue(form.crypto, form.formId, row.id, f.key, row.values[f.key]);
-          if (opened.ok) values[f.key] = opened.value;
-          else unreadable.push(f.key);
+        const opened = f.schema['x-encrypted'] ? openValue(form.crypto, form.formId, row.id, f.key, stored) : ({ ok: true, value: stored } as const);
+        if (!opened.ok) {
+          unreadable.push(f.key);
+          continue;
         }
+        if (mode === 'masked') {
+          values[f.key] = maskValue(opened.value, effectiveMaskRule(f.schema['x-mask']));
+          const reveal = revealOn(d, facts, f.key);
+          if (reveal.allowed) revealable.push({ field: f.key, reasonRequired: reveal.reasonRequired });
+        } else values[f.key] = opened.value;
       }
       if (unreadable.length && !reported.has(row.id)) {
         reported.set(row.id, {
@@ -57,14 +89,46 @@ export function recordView(form: FormAccess, principal: Principal): RecordView {
         formId: row.form_id,
         formVersion: row.form_version,
         values,
+        modes: shownModes,
         unreadable,
+        revealable,
         owner: { id: row.owner_id, name: row.owner_name },
         departmentId: row.department_id,
         version: row.version,
         createdAt: new Date(row.created_at).toISOString(),
         updatedAt: new Date(row.updated_at).toISOString(),
-        can: actionsOn(form.decisions, { ownerId: row.owner_id, departmentId: row.department_id }, principal),
+        can: actionsOnRow(d, facts),
       };
     },
+  };
+}
+
+/** The definition without the fields a caller may not see at all (their keys included). */
+function definitionWithout(def: FormDefinition, visible: ReadonlySet<string>): FormDefinition {
+  return {
+    ...def,
+    properties: Object.fromEntries(Object.entries(def.properties).filter(([k]) => visible.has(k))),
+    required: (def.required ?? []).filter((k) => visible.has(k)),
+    'x-order': def['x-order'].filter((k) => visible.has(k)),
+  };
+}
+
+/**
+ * The form as this caller may see it: hidden fields removed (their keys too), each field
+ * with its mode on the records the caller sees (the most open anywhere) and on create. The
+ * browser never receives the raw published schema.
+ */
+export function formView(form: FormAccess): FormView {
+  const d = form.decision;
+  const shown = (f: FieldInfo) => d.ceiling[f.key] !== 'hidden' || d.onCreate[f.key] !== 'hidden';
+  const fields = form.fields.filter(shown);
+  return {
+    id: form.formId,
+    name: form.name,
+    description: form.description,
+    version: form.version,
+    fields: fields.map((f) => ({ key: f.key, title: f.schema.title, kind: f.kind, mode: d.ceiling[f.key], onCreate: d.onCreate[f.key] })),
+    schema: definitionWithout(form.definition, new Set(fields.map((f) => f.key))),
+    can: Object.fromEntries(Object.entries(d.actions).map(([a, x]) => [a, x.allowed])) as FormView['can'],
   };
 }

@@ -32,10 +32,10 @@ export const customerForm: FormDefinition = {
 };
 
 export const grants = {
-  sales: { actions: { view: { scope: 'own' }, create: {}, edit: { scope: 'own' } } },
-  support: { actions: { view: { scope: 'all' } } },
-  managers: { actions: { view: { scope: 'all' }, create: {}, edit: { scope: 'all' }, delete: { scope: 'all' } } },
-  deptLeads: { actions: { view: { scope: 'department' }, edit: { scope: 'department' }, delete: { scope: 'department' } } },
+  sales: { actions: { view: { scope: 'own' }, create: {}, edit: { scope: 'own' } }, fields: { '*': 'write' } },
+  support: { actions: { view: { scope: 'all' } }, fields: { '*': 'read' } },
+  managers: { actions: { view: { scope: 'all' }, create: {}, edit: { scope: 'all' }, delete: { scope: 'all' } }, fields: { '*': 'write' } },
+  deptLeads: { actions: { view: { scope: 'department' }, edit: { scope: 'department' }, delete: { scope: 'department' } }, fields: { '*': 'write' } },
 };
 
 export type Who = 'admin' | 'sales1' | 'sales2' | 'sales3' | 'support' | 'manager' | 'lead1' | 'nobody';

@@ -63,7 +63,7 @@ describe('form definitions', () => {
     expect(await publishForm(w.caller('admin'), { formId: id })).toEqual({ version: 1 });
     const groups = await listFormGrants(w.caller('admin'), { formId: id });
     const sales = groups.groups.find((g) => g.groupName === '销售')!;
-    await setFormGrant(w.caller('admin'), { formId: id, groupId: sales.groupId, grant: { actions: { view: { scope: 'own' }, create: {}, edit: { scope: 'own' } } } });
+    await setFormGrant(w.caller('admin'), { formId: id, groupId: sales.groupId, grant: { actions: { view: { scope: 'own' }, create: {}, edit: { scope: 'own' } }, fields: { '*': 'write' } } });
 
     const rec = await createRecord(w.caller('sales1'), { formId: id, values: { name: '线索一', phone: '13700001111', notes: '旧备注' } });
     expect(rec.formVersion).toBe(1);
@@ -124,7 +124,7 @@ describe('encryption on a field with data', () => {
     await saveFormDraft(w.caller('admin'), { formId: id, draft: v1 });
     await publishForm(w.caller('admin'), { formId: id });
     const groups = await listFormGrants(w.caller('admin'), { formId: id });
-    await setFormGrant(w.caller('admin'), { formId: id, groupId: groups.groups.find((g) => g.groupName === '销售')!.groupId, grant: { actions: { view: { scope: 'own' }, create: {} } } });
+    await setFormGrant(w.caller('admin'), { formId: id, groupId: groups.groups.find((g) => g.groupName === '销售')!.groupId, grant: { actions: { view: { scope: 'own' }, create: {} }, fields: { '*': 'write' } } });
     await createRecord(w.caller('sales1'), { formId: id, values: { name: '明文', phone: '13611112222' } });
     const v2 = clone(v1);
     v2.properties.phone['x-encrypted'] = true;

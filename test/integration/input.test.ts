@@ -45,7 +45,7 @@ beforeAll(async () => {
   ).id;
   await t.db.insertInto('form_versions').values({ form_id: notesId, version: 1, schema: JSON.stringify(notesForm) }).execute();
   const managers = await t.db.selectFrom('groups').select('id').where('name', '=', '管理者').executeTakeFirstOrThrow();
-  const grant = { actions: { view: { scope: 'all' }, create: {}, edit: { scope: 'all' } } };
+  const grant = { actions: { view: { scope: 'all' }, create: {}, edit: { scope: 'all' } }, fields: { '*': 'write' } };
   await t.db.insertInto('grants').values({ form_id: notesId, group_id: managers.id, grant: JSON.stringify(grant) }).execute();
 });
 

@@ -89,7 +89,7 @@ describe("the admin's form list", () => {
       const f = await t.db.insertInto('forms').values({ name: `表单${i}`, draft: JSON.stringify(schema.schema), published_version: 1 }).returning('id').executeTakeFirstOrThrow();
       await t.db.insertInto('form_versions').values({ form_id: f.id, version: 1, schema: JSON.stringify(schema.schema) }).execute();
       // The first extra form grants only "own" to the admin's group: its count is the admin's own records (none).
-      const grant = i === 0 ? { actions: { view: { scope: 'own' } } } : { actions: { view: { scope: 'all' } } };
+      const grant = i === 0 ? { actions: { view: { scope: 'own' } }, fields: { '*': 'read' } } : { actions: { view: { scope: 'all' } }, fields: { '*': 'read' } };
       await t.db.insertInto('grants').values({ form_id: f.id, group_id: managers.id, grant: JSON.stringify(grant) }).execute();
       for (let j = 0; j <= i; j++) {
         await t.db

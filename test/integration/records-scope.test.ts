@@ -47,9 +47,9 @@ beforeAll(async () => {
     return g.id;
   };
   // Sees every record, may change and delete only their own: "visible but not editable" exists.
-  const watchers = await groupWithGrant('观察员', { actions: { view: { scope: 'all' }, create: {}, edit: { scope: 'own' }, delete: { scope: 'own' } } });
+  const watchers = await groupWithGrant('观察员', { actions: { view: { scope: 'all' }, create: {}, edit: { scope: 'own' }, delete: { scope: 'own' } }, fields: { '*': 'write' } });
   // An admin whose bin is their department, who may delete (and so restore) only their own records.
-  const keepers = await groupWithGrant('回收站管理', { actions: { view: { scope: 'department' }, delete: { scope: 'own' } } });
+  const keepers = await groupWithGrant('回收站管理', { actions: { view: { scope: 'department' }, delete: { scope: 'own' } }, fields: { '*': 'read' } });
   const user = async (who: Extra, dept: string, group: string, isAdmin: boolean) => {
     const u = await t.db
       .insertInto('users')

@@ -60,7 +60,7 @@ async function addLeadForm(t: TestDatabase, w: World): Promise<{ formId: string;
   await t.db.insertInto('form_versions').values({ form_id: formId, version: 1, schema: JSON.stringify(leadForm) }).execute();
   await t.db
     .insertInto('grants')
-    .values({ form_id: formId, group_id: sales.id, grant: JSON.stringify({ actions: { view: { scope: 'own' }, create: {}, edit: { scope: 'own' } } }) })
+    .values({ form_id: formId, group_id: sales.id, grant: JSON.stringify({ actions: { view: { scope: 'own' }, create: {}, edit: { scope: 'own' } }, fields: { '*': 'write' } }) })
     .execute();
   // Numbers, and one value that is not a number (written before a type change, or imported).
   const ids: Record<string, string> = {};

@@ -55,7 +55,7 @@ describe('row scope through the REST API', () => {
     expect(res.status).toBe(200);
     expect(res.body.values.name).toBe('sales1-客户0');
     expect(res.body.values.owner).toBe(w.users.sales1);
-    expect(res.body.can).toEqual({ view: true, create: true, edit: true, delete: false });
+    expect(res.body.can).toEqual({ view: true, create: true, edit: true, delete: false, reveal: false, export: false, import: false, assign: false });
   });
 
   it('a wrong or missing token is 401, never data', async () => {
