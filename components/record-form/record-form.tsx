@@ -7,7 +7,7 @@
  */
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { Controller, useForm, type FieldValues, type Resolver } from 'react-hook-form';
-import { Alert, App, Button, Col, Descriptions, Form, Row, Space, Tooltip, type DescriptionsProps } from 'antd';
+import { Alert, App, Button, Col, Descriptions, Form, Row, Space, Tag, Tooltip, type DescriptionsProps } from 'antd';
 import { useLocale, useTranslations } from 'next-intl';
 import { fieldsOf, type FieldInfo, type FormDefinition } from '@/lib/forms/definition';
 import { formResolver } from '@/lib/forms/hookform-resolver';
@@ -42,6 +42,10 @@ export interface RecordFormProps {
   submitDisabled?: boolean;
   /** Shown on the left of the buttons. */
   footerExtra?: ReactNode;
+  /** View mode: fields whose value arrived masked from the server (shown as the masked text). */
+  maskedKeys?: readonly string[];
+  /** View mode: something to show after a field's value (e.g. a reveal button). */
+  valueExtras?: Record<string, ReactNode>;
 }
 
 export function RecordForm(props: RecordFormProps) {
@@ -240,7 +244,7 @@ function RecordEditor({
 }
 
 /** Read-only: every field with its value, in the form's order. */
-function RecordView({ definition, initialValues = {}, userOptions = [], columns = 2 }: RecordFormProps) {
+function RecordView({ definition, initialValues = {}, userOptions = [], columns = 2, maskedKeys = [], valueExtras = {} }: RecordFormProps) {
   const fields = useMemo(() => fieldsOf(definition), [definition]);
   const userNames = useMemo(() => new Map(userOptions.map((u) => [u.id, u.name])), [userOptions]);
   const t = useTranslations('records.form');
@@ -257,7 +261,15 @@ function RecordView({ definition, initialValues = {}, userOptions = [], columns 
       label: <FieldLabel field={f} />,
       // 'filled' rather than 2: on a phone the list has one column and a span of 2 would not fit.
       span: wide ? 'filled' : 1,
-      children: <FieldValue field={f} value={initialValues[f.key]} userNames={userNames} />,
+      children: maskedKeys.includes(f.key) ? (
+        <span className={styles.masked}>
+          <span data-testid={`masked-${f.key}`}>{String(initialValues[f.key] ?? '')}</span>
+          <Tag variant="filled">{t('masked')}</Tag>
+          {valueExtras[f.key]}
+        </span>
+      ) : (
+        <FieldValue field={f} value={initialValues[f.key]} userNames={userNames} />
+      ),
     });
     pos = wide ? 0 : (pos + 1) % columns;
   }

@@ -1,10 +1,12 @@
 'use client';
+import { useMemo } from 'react';
 /** A new record of one form: the record form in create mode, saved by createRecord. */
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { App, Button, Card } from 'antd';
 import { useTranslations } from 'next-intl';
 import type { FormDefinition } from '@/lib/forms/definition';
+import type { FormView } from '@/lib/records/dto';
 import type { Action } from '../action-result';
 import { PageHeader } from '../page-header';
 import { RecordForm } from '../record-form/record-form';
@@ -22,7 +24,8 @@ export function NewRecord({
   createAction,
 }: {
   formId: string;
-  form: { name: string; version: number; definition: FormDefinition; canView: boolean };
+  /** The form as the caller may fill it in: fields it may not write on create are left out. */
+  form: { name: string; version: number; definition: FormDefinition; fields: FormView['fields']; canView: boolean };
   userOptions: UserOption[];
   currentUserId: string;
   createAction: Action<{ formId: string; values: Record<string, unknown> }, RecordItem>;
@@ -31,7 +34,16 @@ export function NewRecord({
   const router = useRouter();
   const { message } = App.useApp();
   const back = form.canView ? `/apps/${formId}` : '/apps';
-  const encrypted = Object.values(form.definition.properties ?? {}).filter((f) => f['x-encrypted']).length;
+  const definition = useMemo(() => {
+    const writable = new Set(form.fields.filter((f) => f.onCreate === 'write' || f.onCreate === 'write-on-create' || f.kind === 'owner').map((f) => f.key));
+    return {
+      ...form.definition,
+      properties: Object.fromEntries(Object.entries(form.definition.properties).filter(([k]) => writable.has(k))),
+      'x-order': form.definition['x-order'].filter((k) => writable.has(k)),
+      required: (form.definition.required ?? []).filter((k) => writable.has(k)),
+    };
+  }, [form.definition, form.fields]);
+  const encrypted = Object.values(definition.properties ?? {}).filter((f) => f['x-encrypted']).length;
 
   return (
     <>
@@ -47,11 +59,11 @@ export function NewRecord({
       />
       <Card className={styles.formCard} variant="outlined">
         <RecordForm
-          definition={form.definition}
+          definition={definition}
           mode="create"
           userOptions={userOptions}
           defaultOwnerId={currentUserId}
-          cacheKey={`${formId}:${form.version}`}
+          cacheKey={`${formId}:${form.version}:create`}
           onCancel={() => router.push(back)}
           footerExtra={
             encrypted > 0 ? (

@@ -19,6 +19,7 @@ import { changedValues } from '../record-form/record-values';
 import type { UserOption } from '../record-form/types';
 import { PageCrumbs } from './page-crumbs';
 import type { RecordItem } from './types';
+import { RevealButton, type RevealAction } from './reveal-button';
 import styles from './records.module.css';
 import { DeleteOutlined, EditOutlined, LockOutlined, ReloadOutlined } from '../icons';
 
@@ -29,11 +30,18 @@ export function RecordDetail({
   userOptions,
   updateAction,
   deleteAction,
+  revealAction,
+  readOnly = false,
 }: {
   formId: string;
+  /** The form as the caller may see it (hidden fields are not in it). */
   form: { name: string; version: number; definition: FormDefinition };
   record: RecordItem;
+  /** The owners the caller may pick (only the current one when it may not assign). */
   userOptions: UserOption[];
+  revealAction?: RevealAction;
+  /** View-as: shows the record as someone else sees it, with no action. */
+  readOnly?: boolean;
   updateAction: Action<{ formId: string; recordId: string; version: number; values: Record<string, unknown> }, RecordItem>;
   deleteAction: Action<{ formId: string; recordId: string; version?: number }, { id: string }>;
 }) {
@@ -50,10 +58,37 @@ export function RecordDetail({
   const title = titleField ? String(record.values[titleField.key]) : t('title');
   const encrypted = fields.filter((f) => f.schema['x-encrypted']);
   const unreadable = fields.filter((f) => record.unreadable?.includes(f.key));
-  // The server keeps an unreadable value the edit leaves alone, so the form must not demand it.
-  const editDefinition = useMemo(
-    () => (unreadable.length ? { ...form.definition, required: (form.definition.required ?? []).filter((k) => !record.unreadable?.includes(k)) } : form.definition),
-    [form.definition, record.unreadable, unreadable.length],
+  // The editor shows only what the caller may write on this record (the owner only when it
+  // may give the record to someone else); the server keeps an unreadable value the edit
+  // leaves alone, so the form must not demand it either.
+  const editDefinition = useMemo(() => {
+    const ownerKey = fields.find((f) => f.kind === 'owner')?.key;
+    const writable = new Set(
+      fields.filter((f) => (f.key === ownerKey ? record.can.assign && userOptions.length > 1 : record.modes[f.key] === 'write')).map((f) => f.key),
+    );
+    return {
+      ...form.definition,
+      properties: Object.fromEntries(Object.entries(form.definition.properties).filter(([k]) => writable.has(k))),
+      'x-order': form.definition['x-order'].filter((k) => writable.has(k)),
+      required: (form.definition.required ?? []).filter((k) => writable.has(k) && !record.unreadable?.includes(k)),
+    };
+  }, [fields, form.definition, record.modes, record.can.assign, record.unreadable, userOptions.length]);
+  const maskedKeys = useMemo(() => Object.entries(record.modes).filter(([, m]) => m === 'masked').map(([k]) => k), [record.modes]);
+  const revealButtons = Object.fromEntries(
+    readOnly || !revealAction
+      ? []
+      : record.revealable.map((r) => [
+          r.field,
+          <RevealButton
+            key={r.field}
+            formId={formId}
+            recordId={record.id}
+            field={r.field}
+            fieldTitle={fields.find((f) => f.key === r.field)?.schema.title ?? r.field}
+            reasonRequired={r.reasonRequired}
+            revealAction={revealAction}
+          />,
+        ]),
   );
   const listHref = `/apps/${formId}`;
 
@@ -85,12 +120,12 @@ export function RecordDetail({
 
   const actions = (
     <Space>
-      {record.can.edit && !editing && (
+      {!readOnly && record.can.edit && !editing && (
         <Button type="primary" icon={<EditOutlined />} onClick={() => setEditing(true)} disabled={conflict} data-testid="edit-record">
           {t('edit')}
         </Button>
       )}
-      {record.can.delete && (
+      {!readOnly && record.can.delete && (
         <Popconfirm
           title={t('deleteTitle')}
           description={t('deleteConfirm')}
@@ -164,11 +199,11 @@ export function RecordDetail({
               initialValues={record.values}
               mode="edit"
               userOptions={userOptions}
-              cacheKey={`${formId}:${form.version}${unreadable.length ? `:kept=${unreadable.map((f) => f.key).join(',')}` : ''}`}
+              cacheKey={`${formId}:${form.version}:w=${Object.keys(editDefinition.properties).join(',')}${unreadable.length ? `:kept=${unreadable.map((f) => f.key).join(',')}` : ''}`}
               submitDisabled={conflict}
               onCancel={() => setEditing(false)}
               onSubmit={async (values) => {
-                const changed = changedValues(form.definition, record.values, values);
+                const changed = changedValues(editDefinition, record.values, values);
                 if (Object.keys(changed).length === 0) {
                   message.info(t('noChanges'));
                   setEditing(false);
@@ -195,7 +230,15 @@ export function RecordDetail({
               }}
             />
           ) : (
-            <RecordForm key={`view:${record.version}`} definition={form.definition} initialValues={record.values} mode="view" userOptions={userOptions} />
+            <RecordForm
+              key={`view:${record.version}`}
+              definition={form.definition}
+              initialValues={record.values}
+              mode="view"
+              userOptions={userOptions}
+              maskedKeys={maskedKeys}
+              valueExtras={revealButtons}
+            />
           )}
         </Card>
 

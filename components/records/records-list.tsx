@@ -10,7 +10,8 @@ import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { Alert, Avatar, Button, Card, Empty, Input, Table, Tooltip, type TableProps } from 'antd';
 import type { SortOrder } from 'antd/es/table/interface';
 import { useTranslations } from 'next-intl';
-import { fieldsOf, isSearchableField, isSortableField, type FormDefinition } from '@/lib/forms/definition';
+import { fieldsOf, type FormDefinition } from '@/lib/forms/definition';
+import type { FormView } from '@/lib/records/dto';
 import { PageHeader } from '../page-header';
 import { DateTime, useFormatDateTime } from '../date-time';
 import { FieldValue } from '../record-form/field-value';
@@ -39,7 +40,8 @@ export function RecordsList({
   notice,
 }: {
   formId: string;
-  form: { name: string; description: string; definition: FormDefinition; can: { view: boolean; create: boolean } };
+  /** The form as the caller may see it: hidden fields are not in it; each field says whether it sorts and searches. */
+  form: { name: string; description: string; definition: FormDefinition; fields: FormView['fields']; can: { view: boolean; create: boolean } };
   page: RecordPageData | null;
   query: ListQuery;
   notice?: string;
@@ -51,11 +53,12 @@ export function RecordsList({
   const searchParams = useSearchParams();
   const [pending, startTransition] = useTransition();
 
-  const fields = useMemo(() => fieldsOf(form.definition), [form.definition]);
+  const views = useMemo(() => new Map(form.fields.map((f) => [f.key, f])), [form.fields]);
+  const fields = useMemo(() => fieldsOf(form.definition).filter((f) => views.get(f.key)?.mode !== 'hidden'), [form.definition, views]);
   const ownerField = fields.find((f) => f.kind === 'owner');
   // Short fields make the columns; long text (notes, addresses) reads better on the record page.
   const shown = fields.filter((f) => f.kind !== 'owner' && f.kind !== 'textarea' && f.kind !== 'address').slice(0, MAX_FIELD_COLUMNS);
-  const searchable = fields.filter(isSearchableField);
+  const searchable = fields.filter((f) => views.get(f.key)?.searchable);
 
   const go = (patch: Record<string, string | number | undefined>) => {
     const next = new URLSearchParams(searchParams.toString());
@@ -82,7 +85,7 @@ export function RecordsList({
           )}
         </span>
       ),
-      sorter: isSortableField(f),
+      sorter: views.get(f.key)?.sortable === true,
       sortOrder: sortOrderOf(f.key),
       width: COLUMN_WIDTHS[f.kind],
       fixed: i === 0 ? ('left' as const) : undefined,
@@ -93,6 +96,11 @@ export function RecordsList({
               {t('unreadable')}
             </span>
           </Tooltip>
+        ) : r.modes[f.key] === 'masked' ? (
+          // Masked on the server: the plain value never reached this page.
+          <span className={styles.masked} data-testid={`masked-${f.key}`}>
+            {String(r.values[f.key] ?? '')}
+          </span>
         ) : (
           <FieldValue field={f} value={r.values[f.key]} compact />
         );

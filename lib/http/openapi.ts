@@ -3,7 +3,8 @@ import 'server-only';
 import { httpStatusOf } from '@/lib/errors';
 import { UUID_PATTERN, uuidSchema } from '@/lib/forms/ajv';
 import { recordDtoSchema } from '@/lib/records/dto';
-import { createRecord, deleteRecord, listRecords, updateRecord } from '@/lib/records/operations';
+import { createRecord, deleteRecord, listRecords, revealField, updateRecord } from '@/lib/records/operations';
+import { fieldModes, recordActions } from '@/lib/policy/vocabulary';
 
 // Parameters and bodies are the operations' own input schemas (the keys the path carries
 // left out), and the Record schema is the DTO's: the document cannot drift from what the
@@ -92,6 +93,29 @@ export const openApiDocument = {
         responses: { '200': { description: 'Deleted' }, '401': problem, '403': problem, '404': problem, '409': problem, '422': problem },
       },
     },
+    '/forms/{formId}/records/{recordId}/reveal': {
+      parameters: [id('formId', 'Form id'), id('recordId', 'Record id')],
+      post: {
+        summary: 'Reveal one masked field of one record in plain',
+        description:
+          'Only for a field listed in the record\'s `revealable` (your grant has `reveal` on it). Give a `reason` when the field requires one (422 otherwise). ' +
+          'Each reveal is an audit event with the field and the reason. At most 30 reveals per user and hour by default (FW_REVEAL_PER_HOUR): then 429 `rate_limited` with `Retry-After`. ' +
+          'A field you may not reveal is 403 `forbidden`; a hidden or unknown field is 422; a record outside your view is 404.',
+        requestBody: { required: true, content: { 'application/json': { schema: without(revealField.inputSchema, ['formId', 'recordId']) } } },
+        responses: {
+          '200': {
+            description: 'The plain value, once',
+            content: { 'application/json': { schema: { type: 'object', required: ['field', 'value'], properties: { field: { type: 'string' }, value: {} }, example: { field: 'phone', value: '13812345678' } } } },
+          },
+          ...bodyProblems,
+          '401': problem,
+          '403': problem,
+          '404': problem,
+          '422': problem,
+          '429': { $ref: '#/components/responses/RateLimited' },
+        },
+      },
+    },
   },
   components: {
     securitySchemes: {
@@ -119,7 +143,22 @@ export const openApiDocument = {
           errors: { type: 'object', additionalProperties: { type: 'string' }, description: "Field key -> message, in the request's language" },
         },
       },
-      Form: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, description: { type: 'string' }, version: { type: 'integer' }, schema: { type: 'object', description: 'JSON Schema 2020-12 with x- keywords' }, can: { type: 'object' } } },
+      Form: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          name: { type: 'string' },
+          description: { type: 'string' },
+          version: { type: 'integer' },
+          fields: {
+            type: 'array',
+            description: 'The fields you may see, with your mode (the most open on any record you see). Hidden fields are not listed.',
+            items: { type: 'object', required: ['key', 'title', 'kind', 'mode'], properties: { key: { type: 'string' }, title: { type: 'string' }, kind: { type: 'string' }, mode: { enum: fieldModes } } },
+          },
+          schema: { type: 'object', description: 'The published JSON Schema 2020-12 (with x- keywords) as you may see it: hidden fields removed' },
+          can: { type: 'object', properties: Object.fromEntries(recordActions.map((a) => [a, { type: 'boolean' }])), description: 'Actions you hold on the form' },
+        },
+      },
       Record: recordDtoSchema,
       RecordPage: { type: 'object', properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Record' } }, total: { type: 'integer' }, page: { type: 'integer' }, pageSize: { type: 'integer' } } },
     },

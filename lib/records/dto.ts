@@ -82,8 +82,16 @@ export const formViewSchema = {
       items: {
         type: 'object',
         additionalProperties: false,
-        required: ['key', 'title', 'kind', 'mode', 'onCreate'],
-        properties: { key: { type: 'string' }, title: { type: 'string' }, kind: { type: 'string' }, mode: fieldModeSchema, onCreate: fieldModeSchema },
+        required: ['key', 'title', 'kind', 'mode', 'onCreate', 'sortable', 'searchable'],
+        properties: {
+          key: { type: 'string' },
+          title: { type: 'string' },
+          kind: { type: 'string' },
+          mode: fieldModeSchema,
+          onCreate: fieldModeSchema,
+          sortable: { type: 'boolean', description: 'The list may be sorted by it (only fields read in plain on every visible record)' },
+          searchable: { type: 'boolean', description: '`q` searches it (only where the caller reads it in plain)' },
+        },
       },
     },
     schema: { type: 'object', description: 'The published definition without the fields the caller may not see' },

@@ -103,6 +103,7 @@ const listInput = {
 type ListQuery = { page?: number; pageSize?: number; sort?: string; order?: 'asc' | 'desc'; q?: string };
 
 const sortColumns = new Set(['createdAt', 'updatedAt']);
+const sortAllowed = (form: FormAccess, key: string) => sortColumns.has(key) || form.fields.some((f) => f.key === key && canSortBy(form.decision, f.key));
 
 /**
  * One page of records as `form.decision` allows: the view scope in the query, only the
@@ -117,7 +118,7 @@ async function readPage(ctx: OperationContext, form: FormAccess, input: ListQuer
   const order = input.order ?? 'desc';
   const sortKey = input.sort ?? 'createdAt';
   const sortField = sortColumns.has(sortKey) ? undefined : form.fields.find((f) => f.key === sortKey && canSortBy(d, f.key));
-  if (!sortColumns.has(sortKey) && !sortField) {
+  if (!sortAllowed(form, sortKey)) {
     // A hidden field is refused with the same words as a field that does not exist.
     throw invalidValues(ctx.locale, { sort: msg(ctx.locale, 'errors.records.cannotSort') });
   }
@@ -192,14 +193,16 @@ export const recordsListPage = defineOperation({
   permission: 'authenticated',
   readOnly: true,
   input: listInput,
-  async run(ctx, input): Promise<{ form: FormView; page: RecordPage | null }> {
+  async run(ctx, input): Promise<{ form: FormView; page: RecordPage | null; sort: string }> {
     const form = await loadFormAccess(ctx, input.formId);
     const view = formView(form);
     if (!form.decision.actions.view.allowed) {
       ctx.audit({ action: 'records.listPage', resourceType: 'form', resourceId: form.formId, formId: form.formId });
-      return { form: view, page: null };
+      return { form: view, page: null, sort: 'updatedAt' };
     }
-    return { form: view, page: await readPage(ctx, form, input) };
+    // A hand-edited URL with a sort the caller may not use falls back to the default, not an error page.
+    const sort = input.sort && sortAllowed(form, input.sort) ? input.sort : 'updatedAt';
+    return { form: view, page: await readPage(ctx, form, { ...input, sort }), sort };
   },
 });
 

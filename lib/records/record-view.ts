@@ -6,7 +6,7 @@
  */
 import 'server-only';
 import type { AuditEntry } from '@/lib/audit/append';
-import { actionsOnRow, fieldsRead, modesOn, revealOn, selectedKeys, type Decision, type FieldMode, type RowFacts } from '@/lib/policy';
+import { actionsOnRow, canSortBy, fieldsRead, modesOn, revealOn, searchableKeys, selectedKeys, type Decision, type FieldMode, type RowFacts } from '@/lib/policy';
 import { effectiveMaskRule, maskValue } from '@/lib/masking';
 import type { FieldInfo, FormDefinition } from '@/lib/forms/definition';
 import type { FormAccess } from './form-access';
@@ -122,12 +122,21 @@ export function formView(form: FormAccess): FormView {
   const d = form.decision;
   const shown = (f: FieldInfo) => d.ceiling[f.key] !== 'hidden' || d.onCreate[f.key] !== 'hidden';
   const fields = form.fields.filter(shown);
+  const searchable = new Set(searchableKeys(d));
   return {
     id: form.formId,
     name: form.name,
     description: form.description,
     version: form.version,
-    fields: fields.map((f) => ({ key: f.key, title: f.schema.title, kind: f.kind, mode: d.ceiling[f.key], onCreate: d.onCreate[f.key] })),
+    fields: fields.map((f) => ({
+      key: f.key,
+      title: f.schema.title,
+      kind: f.kind,
+      mode: d.ceiling[f.key],
+      onCreate: d.onCreate[f.key],
+      sortable: canSortBy(d, f.key),
+      searchable: f.schema.type === 'string' && searchable.has(f.key),
+    })),
     schema: definitionWithout(form.definition, new Set(fields.map((f) => f.key))),
     can: Object.fromEntries(Object.entries(d.actions).map(([a, x]) => [a, x.allowed])) as FormView['can'],
   };

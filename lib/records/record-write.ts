@@ -73,20 +73,24 @@ export async function planWrite(
   const d = form.decision;
   const writable = form.fields.filter((f) => (w.modes[f.key] === 'write' || w.modes[f.key] === 'write-on-create') && f.key !== form.ownerKey).map((f) => f.key);
   const ownerKey = form.ownerKey;
-  const patch: Record<string, unknown> = {};
+  // Built from entries, never by assignment: `patch['__proto__'] = v` would set the prototype
+  // instead of naming a (refused) key.
+  const accepted: [string, unknown][] = [];
   const refused: Record<string, string> = {};
   for (const [k, v] of Object.entries(w.patch)) {
-    if (k === ownerKey) continue;
-    if (writable.includes(k)) patch[k] = v;
+    if (k === ownerKey || writable.includes(k)) accepted.push([k, v]);
     else if (has(w.modes, k) && w.modes[k] !== 'hidden') {
       if (JSON.stringify(v ?? null) !== JSON.stringify(w.shown[k] ?? null)) refused[k] = msg(w.locale, 'errors.records.fieldReadOnly');
-    } else patch[k] = v; // not a field for this caller: the validator refuses it as unknown
+    } else accepted.push([k, v]); // not a field for this caller: the validator refuses it as unknown
   }
   if (Object.keys(refused).length) throw invalidValues(w.locale, refused);
+  const patch = Object.fromEntries(accepted);
 
+  // The owner field is validated (a uuid) like any field; who may be owner is resolveOwner's.
+  const validated = ownerKey && has(patch, ownerKey) ? [...writable, ownerKey] : writable;
   const merged = { ...Object.fromEntries(writable.filter((k) => has(w.current, k)).map((k) => [k, w.current[k]])), ...patch };
   const kept = [...w.keptAsIs].filter((k) => !has(patch, k)).sort();
-  const validate = getRecordValidator(`${w.cacheKey}:w=${writable.join(',')}:k=${kept.join(',')}`, restricted(form.definition, writable, kept));
+  const validate = getRecordValidator(`${w.cacheKey}:w=${validated.join(',')}:k=${kept.join(',')}`, restricted(form.definition, validated, kept));
   const result = validate(merged, w.locale);
   if (!result.ok) throw invalidValues(w.locale, result.errors);
 
@@ -94,11 +98,12 @@ export async function planWrite(
   const written: Record<string, unknown> = {};
   const cleared: string[] = [];
   for (const k of Object.keys(patch)) {
+    if (k === ownerKey) continue; // stored in the owner column
     const v = result.values[k];
     if (v === undefined || v === null) cleared.push(k);
     else written[k] = v;
   }
-  const changed = Object.keys(patch).filter((k) => w.keptAsIs.includes(k) || JSON.stringify(w.current[k] ?? null) !== JSON.stringify(result.values[k] ?? null));
+  const changed = Object.keys(patch).filter((k) => k !== ownerKey).filter((k) => w.keptAsIs.includes(k) || JSON.stringify(w.current[k] ?? null) !== JSON.stringify(result.values[k] ?? null));
   if (ownerKey && owner.id !== (w.owner?.id ?? w.me)) changed.push(ownerKey);
   return { written, cleared, owner, changed };
 }

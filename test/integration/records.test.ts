@@ -80,7 +80,8 @@ describe('OpenAPI', () => {
   it('describes every v1 route, without a token', async () => {
     const res = await call(openapi.GET, {});
     expect(res.status).toBe(200);
-    expect(Object.keys(res.body.paths).sort()).toEqual(['/forms', '/forms/{formId}/records', '/forms/{formId}/records/{recordId}']);
+    expect(Object.keys(res.body.paths).sort()).toEqual(['/forms', '/forms/{formId}/records', '/forms/{formId}/records/{recordId}', '/forms/{formId}/records/{recordId}/reveal']);
+    expect(Object.keys(res.body.paths['/forms/{formId}/records/{recordId}/reveal']).filter((k) => k !== 'parameters')).toEqual(['post']);
     expect(Object.keys(res.body.paths['/forms/{formId}/records/{recordId}']).filter((k) => k !== 'parameters').sort()).toEqual(['delete', 'get', 'patch']);
   });
 });

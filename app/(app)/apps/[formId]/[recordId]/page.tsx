@@ -2,11 +2,9 @@ import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
 import { callForPage } from '@/lib/next/page';
-import { getRecord, listUsableForms } from '@/lib/records/operations';
-import { listUserOptions } from '@/lib/directory/operations';
-import type { FormDefinition } from '@/lib/forms/definition';
+import { recordPage } from '@/lib/records/operations';
 import { RecordDetail } from '@/components/records/record-detail';
-import { deleteRecordAction, updateRecordAction } from '../../actions';
+import { deleteRecordAction, revealFieldAction, updateRecordAction } from '../../actions';
 import { UUID_PATTERN } from '@/lib/forms/ajv';
 
 type Params = Promise<{ formId: string; recordId: string }>;
@@ -16,25 +14,20 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: t('title') };
 }
 
+/** One operation for the whole page: the form as the caller sees it, the record, the owners it may pick. */
 export default async function RecordPage({ params }: { params: Params }) {
   const { formId, recordId } = await params;
   if (!UUID_PATTERN.test(formId) || !UUID_PATTERN.test(recordId)) notFound();
-  const [forms, users] = await Promise.all([callForPage(listUsableForms, {}), callForPage(listUserOptions, {})]);
-  const form = forms.find((f) => f.id === formId);
-  if (!form) notFound();
-  const record = await callForPage(getRecord, { formId, recordId });
-  // The owner may be disabled (not offered for new choices) but is still shown by name.
-  const userOptions = users.some((u) => u.id === record.owner.id)
-    ? users
-    : [...users, { id: record.owner.id, name: record.owner.name, departmentName: null }];
+  const { form, record, ownerOptions } = await callForPage(recordPage, { formId, recordId });
   return (
     <RecordDetail
       formId={formId}
-      form={{ name: form.name, version: form.version, definition: form.schema as FormDefinition }}
+      form={{ name: form.name, version: form.version, definition: form.schema }}
       record={record}
-      userOptions={userOptions}
+      userOptions={ownerOptions}
       updateAction={updateRecordAction}
       deleteAction={deleteRecordAction}
+      revealAction={revealFieldAction}
     />
   );
 }

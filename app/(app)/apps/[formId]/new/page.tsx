@@ -2,11 +2,10 @@ import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
 import { callForPage } from '@/lib/next/page';
-import { listUsableForms } from '@/lib/records/operations';
-import { listUserOptions } from '@/lib/directory/operations';
+import { newRecordPage } from '@/lib/records/operations';
 import { getMe } from '@/lib/auth/operations';
-import type { FormDefinition } from '@/lib/forms/definition';
 import { NewRecord } from '@/components/records/new-record';
+import { UUID_PATTERN } from '@/lib/forms/ajv';
 import { createRecordAction } from '../../actions';
 
 type Params = Promise<{ formId: string }>;
@@ -18,14 +17,13 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default async function NewRecordPage({ params }: { params: Params }) {
   const { formId } = await params;
-  const [forms, users, me] = await Promise.all([callForPage(listUsableForms, {}), callForPage(listUserOptions, {}), callForPage(getMe, {})]);
-  const form = forms.find((f) => f.id === formId);
-  if (!form || !form.can.create) notFound();
+  if (!UUID_PATTERN.test(formId)) notFound();
+  const [data, me] = await Promise.all([callForPage(newRecordPage, { formId }), callForPage(getMe, {})]);
   return (
     <NewRecord
       formId={formId}
-      form={{ name: form.name, version: form.version, definition: form.schema as FormDefinition, canView: form.can.view }}
-      userOptions={users}
+      form={{ name: data.form.name, version: data.form.version, definition: data.form.schema, fields: data.form.fields, canView: data.form.can.view }}
+      userOptions={data.ownerOptions}
       currentUserId={me.id}
       createAction={createRecordAction}
     />
