@@ -28,7 +28,7 @@ const ADAPTERS = '^lib/(next|http)/';
  */
 const UI_PURE = [
   '^lib/(i18n|time-zone)\\.ts$',
-  '^lib/forms/(definition|field-kinds|cn-formats|hookform-resolver|record-validator|ajv)\\.ts$',
+  '^lib/forms/(definition|field-kinds|cn-formats|hookform-resolver|record-validator|ajv|grant-editing)\\.ts$',
   '^lib/policy/',
   '^lib/masking/',
   '^lib/records/dto\\.ts$',

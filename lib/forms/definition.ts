@@ -11,6 +11,7 @@ import { compileDetached, createAjv } from './ajv';
 import { compileLinear, PatternError } from './linear-regexp';
 import { FIELD_KINDS, fieldKindLabel, isFieldKind, type FieldKind } from './field-kinds';
 import { CUSTOM_MASK_LIMITS, type MaskSpec } from '@/lib/masking';
+import type { PolicyField } from '@/lib/policy/decide';
 
 export { FIELD_KINDS };
 export type { FieldKind };
@@ -118,6 +119,13 @@ export function fieldsOf(def: FormDefinition): FieldInfo[] {
   }
   return keys.map((key) => ({ key, schema: props[key], kind: props[key]['x-widget'], required: required.has(key) }));
 }
+
+/**
+ * The form's fields as policy needs them (lib/policy: `PolicyField`): whether a value is sealed
+ * (a condition cannot compare ciphertext) and which field is the record's owner column.
+ */
+export const policyFieldsOf = (def: FormDefinition): PolicyField[] =>
+  fieldsOf(def).map((f) => ({ key: f.key, encrypted: Boolean(f.schema['x-encrypted']), owner: f.kind === 'owner' }));
 
 /** Lists can sort by plain values only: ciphertext has no order, and the owner is a user id. */
 export const isSortableField = (f: FieldInfo): boolean => f.kind !== 'owner' && !f.schema['x-encrypted'];

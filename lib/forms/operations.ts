@@ -9,9 +9,10 @@ import { sql } from 'kysely';
 import { defineOperation, type OperationContext, type OperationInput } from '@/lib/operation';
 import { AppError } from '@/lib/errors';
 import { msg, type Locale } from '@/lib/i18n';
-import { decideAll, grantErrors, type Grant } from '@/lib/policy/grants';
+import { grantProblems } from '@/lib/policy';
 import { countPlainValues, countVisibleRecordsByForm, countSealedValues, countValuesOfOtherType } from '@/lib/records/operations';
-import { fieldsOf, validateDefinition, type FieldSchema, type FormDefinition } from './definition';
+import { fieldsOf, policyFieldsOf, validateDefinition, type FieldInfo, type FieldSchema, type FormDefinition } from './definition';
+import { grantProblemPlace, grantProblemText, sameGrant } from './grant-editing';
 import { uuidSchema as uuid } from '@/lib/forms/ajv';
 
 const formNotFound = (locale: Locale) => new AppError('not_found', msg(locale, 'errors.forms.notFound'));
@@ -319,19 +320,71 @@ async function refuseCiphertextUnderPlain(ctx: OperationContext, formId: string,
   }
 }
 
-export interface FormGrantsDTO {
-  formName: string;
-  fields: { key: string; title: string }[];
-  groups: { groupId: string; groupName: string; grant: Grant | null }[];
+/** A form field as the permission editor shows it. */
+export interface GrantFieldDTO {
+  key: string;
+  title: string;
+  kind: FieldInfo['kind'];
+  type: FieldSchema['type'];
+  /** Sealed at rest: a condition cannot compare it. */
+  encrypted: boolean;
+  /** The record's owner column: conditions name it as `$owner`. */
+  owner: boolean;
+  /** The mask rule shown to groups with mode `masked`; null when the field has none. */
+  mask: string | null;
+  /** The allowed values of a choice field, offered as condition values. */
+  options: string[] | null;
 }
 
-export const listFormGrants = defineOperation({
-  name: 'forms.listGrants',
+export interface FormGrantsDTO {
+  formName: string;
+  publishedVersion: number;
+  /** The fields grants are checked against: the published version's (the draft's before the first publish). */
+  fields: GrantFieldDTO[];
+  groups: {
+    groupId: string;
+    groupName: string;
+    /** As stored: it may be anything an older version wrote, so the editor checks it. */
+    grant: unknown;
+    /** The grant fails the schema or names something this form cannot apply: it grants (partly) nothing. */
+    invalid: boolean;
+  }[];
+}
+
+/**
+ * The definition grants are checked against: what records are read and written with (the
+ * published version). Before the first publish there are no records yet, and the admin sets
+ * up permissions on the draft.
+ */
+async function grantDefinition(ctx: OperationContext, form: { id: string; draft: unknown; published_version: number }): Promise<FormDefinition> {
+  if (!form.published_version) return form.draft as FormDefinition;
+  const v = await ctx.db
+    .selectFrom('form_versions')
+    .select('schema')
+    .where('form_id', '=', form.id)
+    .where('version', '=', form.published_version)
+    .executeTakeFirstOrThrow();
+  return v.schema as FormDefinition;
+}
+
+const maskOf = (schema: FieldSchema): string | null => {
+  const m: unknown = schema['x-mask'];
+  if (typeof m === 'string') return m === 'none' ? null : m;
+  // A rule with parameters (lib/masking's custom rule) is named by its `rule`.
+  if (m && typeof m === 'object' && typeof (m as { rule?: unknown }).rule === 'string') return (m as { rule: string }).rule;
+  return null;
+};
+
+export const getFormGrants = defineOperation({
+  name: 'forms.getGrants',
   permission: 'admin',
   readOnly: true,
   input: { type: 'object', additionalProperties: false, required: ['formId'], properties: { formId: uuid } },
   async run(ctx, input): Promise<FormGrantsDTO> {
     const form = await requireForm(ctx, input.formId);
+    const definition = await grantDefinition(ctx, form);
+    const fields = fieldsOf(definition);
+    const policyFields = policyFieldsOf(definition);
     const rows = await ctx.db
       .selectFrom('groups as g')
       .leftJoin('grants as gr', (j) => j.onRef('gr.group_id', '=', 'g.id').on('gr.form_id', '=', form.id))
@@ -340,48 +393,110 @@ export const listFormGrants = defineOperation({
       .execute();
     return {
       formName: form.name,
-      fields: fieldsOf(form.draft as FormDefinition).map((f) => ({ key: f.key, title: f.schema.title })),
-      groups: rows.map((r) => ({ groupId: r.id, groupName: r.name, grant: (r.grant as Grant | null) ?? null })),
+      publishedVersion: form.published_version,
+      fields: fields.map((f) => ({
+        key: f.key,
+        title: f.schema.title,
+        kind: f.kind,
+        type: f.schema.type,
+        encrypted: Boolean(f.schema['x-encrypted']),
+        owner: f.kind === 'owner',
+        mask: maskOf(f.schema),
+        options: f.schema.enum ?? f.schema.items?.enum ?? null,
+      })),
+      groups: rows.map((r) => {
+        const grant = r.grant ?? null;
+        return { groupId: r.id, groupName: r.name, grant, invalid: grant !== null && grantProblems(grant, policyFields).length > 0 };
+      }),
     };
   },
 });
 
-export const setFormGrant = defineOperation({
-  name: 'forms.setGrant',
+/**
+ * Saves the grants of several groups on one form at once (the permission editor saves the
+ * whole form): all or nothing, in one transaction. `grant: null` removes a group's grant.
+ *
+ * Each grant is checked against the form's fields before anything is written: a condition on
+ * an encrypted field (ciphertext cannot be compared), on a field the same grant hides (which
+ * rows appear would tell its value: a search oracle), on an unknown field, or nested too deep
+ * is refused here, where the admin can fix it, instead of silently granting nothing later.
+ * Every group whose grant really changes gets its own audit event with before and after
+ * (grants hold rules, never record values). Nothing is cached: each request loads the grants,
+ * so a change applies at every affected user's next request.
+ */
+export const setFormGrants = defineOperation({
+  name: 'forms.setGrants',
   permission: 'admin',
   input: {
     type: 'object',
     additionalProperties: false,
-    required: ['formId', 'groupId', 'grant'],
-    properties: { formId: uuid, groupId: uuid, grant: { anyOf: [{ type: 'object' }, { type: 'null' }] } },
+    required: ['formId', 'grants'],
+    properties: {
+      formId: uuid,
+      grants: {
+        type: 'array',
+        minItems: 1,
+        maxItems: 500,
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['groupId', 'grant'],
+          properties: { groupId: uuid, grant: { anyOf: [{ type: 'object' }, { type: 'null' }] } },
+        },
+      },
+    },
   },
-  async run(ctx, input): Promise<{ ok: true }> {
-    await requireForm(ctx, input.formId);
-    const group = await ctx.db.selectFrom('groups').select('id').where('id', '=', input.groupId).executeTakeFirst();
-    if (!group) throw new AppError('not_found', msg(ctx.locale, 'errors.forms.groupNotFound'));
-    if (input.grant === null) {
-      await ctx.db.deleteFrom('grants').where('form_id', '=', input.formId).where('group_id', '=', input.groupId).execute();
-    } else {
-      const errors = grantErrors(input.grant);
-      if (errors.length) {
-        // Unknown actions, scopes or flags are refused here, and ignored
-        // (denied) by policy should one ever reach the table.
-        const first = errors[0];
-        const where = first.instancePath || '/';
-        throw new AppError(
-          'invalid_input',
-          msg(ctx.locale, 'errors.forms.invalidGrant', { where, reason: first.message ?? '' }),
-          { fields: Object.fromEntries(errors.map((e) => [e.instancePath || '/', e.message ?? 'invalid'])) },
-        );
+  async run(ctx, input): Promise<{ changed: number }> {
+    const form = await requireForm(ctx, input.formId);
+    const ids = input.grants.map((g) => g.groupId);
+    if (new Set(ids).size !== ids.length) throw new AppError('invalid_input', msg(ctx.locale, 'errors.forms.duplicateGroup'));
+    const groups = await ctx.db.selectFrom('groups').select(['id', 'name']).where('id', 'in', ids).execute();
+    if (groups.length !== ids.length) throw new AppError('not_found', msg(ctx.locale, 'errors.forms.groupNotFound'));
+    const nameOf = new Map(groups.map((g) => [g.id, g.name]));
+
+    const definition = await grantDefinition(ctx, form);
+    const policyFields = policyFieldsOf(definition);
+    const titleOf = new Map(fieldsOf(definition).map((f) => [f.key, f.schema.title]));
+    const fieldErrors: Record<string, string> = {};
+    let first: string | undefined;
+    input.grants.forEach((g, i) => {
+      if (g.grant === null) return;
+      for (const p of grantProblems(g.grant, policyFields)) {
+        const text = grantProblemText(ctx.locale, p, (key) => titleOf.get(key) ?? key);
+        const place = grantProblemPlace(p);
+        const at = 'action' in place ? `.actions.${place.action}` : 'field' in place ? `.fields.${place.field}` : '';
+        fieldErrors[`grants.${i}.grant${at}`] ??= text;
+        first ??= msg(ctx.locale, 'errors.forms.invalidGrant', { group: nameOf.get(g.groupId) ?? '', problem: text });
       }
-      await ctx.db
-        .insertInto('grants')
-        .values({ form_id: input.formId, group_id: input.groupId, grant: JSON.stringify(input.grant), updated_by: ctx.principal.userId })
-        .onConflict((oc) => oc.columns(['form_id', 'group_id']).doUpdateSet({ grant: JSON.stringify(input.grant), updated_by: ctx.principal.userId, updated_at: sql`now()` }))
-        .execute();
+    });
+    if (first) throw new AppError('invalid_input', first, { fields: fieldErrors });
+
+    const stored = await ctx.db.selectFrom('grants').select(['group_id', 'grant']).where('form_id', '=', form.id).where('group_id', 'in', ids).execute();
+    const before = new Map(stored.map((r) => [r.group_id, r.grant as unknown]));
+    let changed = 0;
+    for (const { groupId, grant } of input.grants) {
+      const was = before.get(groupId) ?? null;
+      if (sameGrant(was, grant)) continue;
+      if (grant === null) {
+        await ctx.db.deleteFrom('grants').where('form_id', '=', form.id).where('group_id', '=', groupId).execute();
+      } else {
+        const value = JSON.stringify(grant);
+        await ctx.db
+          .insertInto('grants')
+          .values({ form_id: form.id, group_id: groupId, grant: value, updated_by: ctx.principal.userId })
+          .onConflict((oc) => oc.columns(['form_id', 'group_id']).doUpdateSet({ grant: value, updated_by: ctx.principal.userId, updated_at: sql`now()` }))
+          .execute();
+      }
+      changed++;
+      ctx.audit({
+        action: 'forms.setGrant',
+        resourceType: 'grant',
+        resourceId: `${form.id}/${groupId}`,
+        formId: form.id,
+        details: { group: nameOf.get(groupId), before: was, after: grant },
+      });
     }
-    ctx.audit({ action: 'forms.setGrant', resourceType: 'grant', resourceId: `${input.formId}/${input.groupId}`, formId: input.formId, details: { grant: input.grant } });
-    return { ok: true };
+    return { changed };
   },
 });
-export type SetFormGrantInput = OperationInput<typeof setFormGrant>;
+export type SetFormGrantsInput = OperationInput<typeof setFormGrants>;

@@ -9,9 +9,9 @@ import { sql, type RawBuilder, type Transaction } from 'kysely';
 import type { DB } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
 import { msg, type Locale } from '@/lib/i18n';
-import { fieldsOf, type FieldInfo, type FormDefinition } from '@/lib/forms/definition';
+import { fieldsOf, policyFieldsOf, type FieldInfo, type FormDefinition } from '@/lib/forms/definition';
 import type { Principal } from '@/lib/auth/principal';
-import { decide, type Decision, type GroupGrant, type PolicyField } from '@/lib/policy';
+import { decide, type Decision, type GroupGrant } from '@/lib/policy';
 import { fieldCrypto, type FieldCrypto } from '@/lib/crypto/keyring';
 import { UUID_PATTERN } from '@/lib/forms/ajv';
 
@@ -44,8 +44,6 @@ interface Row {
 
 export const formNotFound = (locale: Locale) => new AppError('not_found', msg(locale, 'errors.records.formNotFound'));
 
-export const policyFieldsOf = (fields: FieldInfo[]): PolicyField[] =>
-  fields.map((f) => ({ key: f.key, encrypted: f.schema['x-encrypted'] === true, owner: f.kind === 'owner' }));
 
 /** The grants of `userId`'s groups on form `f` (SQL over `f`), with the groups that hold them. */
 const grantsOn = (userSql: RawBuilder<unknown>) =>
@@ -102,7 +100,7 @@ async function accessFrom(db: Transaction<DB>, row: Row | null, subject: Subject
     definition: row.schema,
     fields,
     grants,
-    decision: decide({ me: subject, grants, fields: policyFieldsOf(fields) }),
+    decision: decide({ me: subject, grants, fields: policyFieldsOf(row.schema) }),
     ownerKey: fields.find((f) => f.kind === 'owner')?.key,
     crypto: await fieldCrypto(db),
   };
@@ -150,7 +148,7 @@ export async function listFormAccess(db: Transaction<DB>, principal: Principal):
       definition: row.schema,
       fields,
       grants: row.grants,
-      decision: decide({ me: subject, grants: row.grants, fields: policyFieldsOf(fields) }),
+      decision: decide({ me: subject, grants: row.grants, fields: policyFieldsOf(row.schema) }),
       ownerKey: fields.find((f) => f.kind === 'owner')?.key,
       crypto,
     };

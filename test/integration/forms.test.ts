@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TestDatabase } from '../helpers/db';
 import { freshWorld, useWorld, customerForm, type World } from '../helpers/world';
-import { createForm, getFormDraft, publishForm, saveFormDraft, setFormGrant, listFormGrants, listFormsForAdmin } from '@/lib/forms/operations';
+import { createForm, getFormDraft, publishForm, saveFormDraft, setFormGrants, getFormGrants, listFormsForAdmin } from '@/lib/forms/operations';
 import { createRecord, getRecord, listUsableForms, updateRecord } from '@/lib/records/operations';
 import { failure } from '../helpers/outcome';
 import type { FormDefinition } from '@/lib/forms/definition';
@@ -45,7 +45,7 @@ describe('form definitions', () => {
     const withoutGrant = await listFormsForAdmin(w.caller('admin'), {});
     expect(withoutGrant.find((f) => f.id === w.formId)?.recordCount).toBeNull();
     // An admin who is also a salesperson sees the count of their own customers only.
-    const sales = (await listFormGrants(w.caller('admin'), { formId: w.formId })).groups.find((g) => g.groupName === '销售')!;
+    const sales = (await getFormGrants(w.caller('admin'), { formId: w.formId })).groups.find((g) => g.groupName === '销售')!;
     await t.db.insertInto('group_members').values({ group_id: sales.groupId, user_id: w.users.admin }).execute();
     await t.db.updateTable('records').set({ owner_id: w.users.admin }).where('id', '=', w.records.sales1[0]).execute();
     const scoped = await listFormsForAdmin(w.caller('admin'), {});
@@ -61,9 +61,9 @@ describe('form definitions', () => {
     const v1: FormDefinition = clone(customerForm);
     await saveFormDraft(w.caller('admin'), { formId: id, draft: v1 });
     expect(await publishForm(w.caller('admin'), { formId: id })).toEqual({ version: 1 });
-    const groups = await listFormGrants(w.caller('admin'), { formId: id });
+    const groups = await getFormGrants(w.caller('admin'), { formId: id });
     const sales = groups.groups.find((g) => g.groupName === '销售')!;
-    await setFormGrant(w.caller('admin'), { formId: id, groupId: sales.groupId, grant: { actions: { view: { scope: 'own' }, create: {}, edit: { scope: 'own' } }, fields: { '*': 'write' } } });
+    await setFormGrants(w.caller('admin'), { formId: id, grants: [{ groupId: sales.groupId, grant: { actions: { view: { scope: 'own' }, create: {}, edit: { scope: 'own' } }, fields: { '*': 'write' } } }] });
 
     const rec = await createRecord(w.caller('sales1'), { formId: id, values: { name: '线索一', phone: '13700001111', notes: '旧备注' } });
     expect(rec.formVersion).toBe(1);
@@ -96,16 +96,16 @@ describe('form definitions', () => {
   });
 
   it('refuses invalid grants: unknown actions, scopes and flags', async () => {
-    const groups = await listFormGrants(w.caller('admin'), { formId: w.formId });
+    const groups = await getFormGrants(w.caller('admin'), { formId: w.formId });
     const support = groups.groups.find((g) => g.groupName === '客服')!;
     for (const grant of [
       { actions: { view: { scope: 'everyone' } } },
       { actions: { purge: {} } },
       { actions: { view: { scope: 'all', sudo: true } } },
     ]) {
-      expect((await failure(setFormGrant(w.caller('admin'), { formId: w.formId, groupId: support.groupId, grant }))).code).toBe('invalid_input');
+      expect((await failure(setFormGrants(w.caller('admin'), { formId: w.formId, grants: [{ groupId: support.groupId, grant }] }))).code).toBe('invalid_input');
     }
-    const stored = await listFormGrants(w.caller('admin'), { formId: w.formId });
+    const stored = await getFormGrants(w.caller('admin'), { formId: w.formId });
     expect(stored.groups.find((g) => g.groupName === '客服')!.grant).toEqual({ actions: { view: { scope: 'all' } } });
   });
 
@@ -123,8 +123,8 @@ describe('encryption on a field with data', () => {
     delete v1.properties.phone['x-encrypted'];
     await saveFormDraft(w.caller('admin'), { formId: id, draft: v1 });
     await publishForm(w.caller('admin'), { formId: id });
-    const groups = await listFormGrants(w.caller('admin'), { formId: id });
-    await setFormGrant(w.caller('admin'), { formId: id, groupId: groups.groups.find((g) => g.groupName === '销售')!.groupId, grant: { actions: { view: { scope: 'own' }, create: {} }, fields: { '*': 'write' } } });
+    const groups = await getFormGrants(w.caller('admin'), { formId: id });
+    await setFormGrants(w.caller('admin'), { formId: id, grants: [{ groupId: groups.groups.find((g) => g.groupName === '销售')!.groupId, grant: { actions: { view: { scope: 'own' }, create: {} }, fields: { '*': 'write' } } }] });
     await createRecord(w.caller('sales1'), { formId: id, values: { name: '明文', phone: '13611112222' } });
     const v2 = clone(v1);
     v2.properties.phone['x-encrypted'] = true;

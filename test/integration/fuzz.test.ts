@@ -16,7 +16,8 @@ import * as collection from '@/app/api/v1/forms/[formId]/records/route';
 import * as item from '@/app/api/v1/forms/[formId]/records/[recordId]/route';
 import * as formsRoute from '@/app/api/v1/forms/route';
 import { createRecord, deleteRecord, restoreRecord, updateRecord } from '@/lib/records/operations';
-import { createForm, publishForm, saveFormDraft, setFormGrant } from '@/lib/forms/operations';
+import { createForm, publishForm, saveFormDraft, setFormGrants } from '@/lib/forms/operations';
+import { grantPresets } from '@/lib/policy';
 import {
   createDepartment,
   createGroup,
@@ -275,7 +276,7 @@ describe('fuzz: the REST API never answers 500 and stores nothing on refusal', (
       { name: 'forms.create', op: createForm as never, caller: () => w.caller('admin'), keys: ['name', 'description', 'definition'] },
       { name: 'forms.saveDraft', op: saveFormDraft as never, caller: () => w.caller('admin'), keys: ['formId', 'name', 'description', 'draft'] },
       { name: 'forms.publish', op: publishForm as never, caller: () => w.caller('admin'), keys: ['formId'] },
-      { name: 'forms.setGrant', op: setFormGrant as never, caller: () => w.caller('admin'), keys: ['formId', 'groupId', 'grant'] },
+      { name: 'forms.setGrants', op: setFormGrants as never, caller: () => w.caller('admin'), keys: ['formId', 'grants'] },
       { name: 'users.create', op: createUser as never, caller: () => w.caller('admin'), keys: ['email', 'name', 'password', 'isAdmin', 'departmentId', 'groupIds'] },
       { name: 'users.update', op: updateUser as never, caller: () => w.caller('admin'), keys: ['userId', 'name', 'isAdmin', 'departmentId', 'groupIds'] },
       { name: 'users.setStatus', op: setUserStatus as never, caller: () => w.caller('admin'), keys: ['userId', 'status'] },
@@ -312,6 +313,11 @@ describe('fuzz: the REST API never answers 500 and stores nothing on refusal', (
           { weight: 3, arbitrary: fc.array(fc.tuple(fc.constantFrom(...fieldKeys), hostile), { maxLength: 5 }).map((e) => Object.fromEntries(e)) },
           { weight: 1, arbitrary: hostile },
         );
+      }
+      if (key === 'grants') {
+        // A group's grant: a preset (may be saved), near-grant shapes, or anything.
+        const grant = fc.oneof(valueFor('grant'), fc.constantFrom(null, ...Object.values(grantPresets)));
+        return fc.oneof({ weight: 3, arbitrary: fc.array(fc.record({ groupId: valueFor('groupId'), grant }, { requiredKeys: [] }), { maxLength: 3 }) }, { weight: 1, arbitrary: hostile });
       }
       if (key === 'version') return fc.oneof(fc.constant(1), numbers(), hostile);
       return hostile;
