@@ -32,6 +32,7 @@ const UI_PURE = [
   '^lib/policy/',
   '^lib/masking/',
   '^lib/records/dto\\.ts$',
+  '^lib/access/wording\\.ts$',
 ];
 /** Packages the UI may use. Not kysely, pg, PGlite, argon2, nor any Node built-in. */
 const UI_PACKAGES = npm(
@@ -50,9 +51,15 @@ const PURE_LIB = [
   '^lib/masking/',
   '^lib/forms/(?!operations\\.ts$)',
   '^lib/records/dto\\.ts$',
+  '^lib/access/(wording|csv)\\.ts$',
 ];
 /** lib/records' public face: its operations and DTO types; everything else in it is internal. */
 const RECORDS_PUBLIC = '^lib/records/(operations|dto)\\.ts$';
+/**
+ * Whose grants on which form, for admin tools (lib/access): users' facts and every group's
+ * grant, never a record. The request path keeps its own prefetch (form-access.ts).
+ */
+const GRANT_LOADER = '^lib/records/grant-loader\\.ts$';
 /** Seeds may write as the system (lib/examples); first-run setup uses them. */
 const SEEDS = '^lib/examples/';
 
@@ -123,7 +130,14 @@ module.exports = {
       severity: 'error',
       comment: 'lib/records is the one door for record data: from outside it, only its operations and DTO types (seeds and tests excepted).',
       from: { pathNot: ['^lib/records/', SEEDS, '^test/', '^bench/'] },
-      to: { path: '^lib/records/', pathNot: [RECORDS_PUBLIC] },
+      to: { path: '^lib/records/', pathNot: [RECORDS_PUBLIC, GRANT_LOADER] },
+    },
+    {
+      name: 'grant-loader-only-for-access',
+      severity: 'error',
+      comment: "lib/records' grant loader answers an admin's question about any user: lib/access only (besides lib/records itself and tests).",
+      from: { pathNot: ['^lib/records/', '^lib/access/', '^test/', '^bench/'] },
+      to: { path: GRANT_LOADER },
     },
     {
       name: 'secrets-only-for-crypto-and-auth',
@@ -245,6 +259,12 @@ module.exports = {
       'lib/records -> policy, crypto, masking, audit, forms, db.',
     ),
     layer(
+      'access-allowlist',
+      '^lib/access/',
+      ['^lib/access/', RECORDS_PUBLIC, GRANT_LOADER, '^lib/db/', '^lib/audit/', '^lib/auth/(principal|credential)\\.ts$', '^lib/operation(-types)?\\.ts$', ...SERVER_BASE],
+      "The access overview (explain, by user / by form, view-as): grants through the grant loader, records through lib/records' public face only.",
+    ),
+    layer(
       'export-allowlist',
       '^lib/export/',
       ['^lib/export/', RECORDS_PUBLIC, '^lib/db/', '^lib/audit/', '^lib/auth/(principal|credential)\\.ts$', '^lib/operation(-types)?\\.ts$', ...SERVER_BASE],
@@ -300,7 +320,7 @@ module.exports = {
         pathNot: [
           TESTS,
           '^lib/[^/]+\\.ts$',
-          '^lib/(policy|masking|forms|records|db|crypto|audit|auth|directory|export|jobs|examples|setup|next|http)/',
+          '^lib/(policy|masking|forms|records|db|crypto|audit|auth|directory|access|export|jobs|examples|setup|next|http)/',
         ],
       },
       to: {},
@@ -332,12 +352,13 @@ module.exports = {
           '^lib/records/',
           '^lib/auth/',
           '^lib/directory/',
+          '^lib/access/',
           '^lib/examples/seed\\.ts$',
           '^lib/jobs/',
           '^lib/export/',
           ADAPTERS,
         ],
-        pathNot: ['\\.test\\.ts$', '^lib/records/dto\\.ts$', '^lib/auth/(credential|client-ip)\\.ts$', '^lib/http/(openapi|list-query)\\.ts$'],
+        pathNot: ['\\.test\\.ts$', '^lib/records/dto\\.ts$', '^lib/access/(wording|csv)\\.ts$', '^lib/auth/(credential|client-ip)\\.ts$', '^lib/http/(openapi|list-query)\\.ts$'],
       },
       to: { path: '^node_modules/server-only/' },
     },

@@ -24,6 +24,8 @@ import records_zh from './zh-CN/records.json';
 import records_en from './en/records.json';
 import grants_zh from './zh-CN/grants.json';
 import grants_en from './en/grants.json';
+import access_zh from './zh-CN/access.json';
+import access_en from './en/access.json';
 import account_zh from './zh-CN/account.json';
 import account_en from './en/account.json';
 import errors_zh from './zh-CN/errors.json';
@@ -41,6 +43,7 @@ export const namespaces = {
   builder: [builder_zh, builder_en],
   records: [records_zh, records_en],
   grants: [grants_zh, grants_en],
+  access: [access_zh, access_en],
   account: [account_zh, account_en],
   // lib/'s domain errors and the form validators, through msg() in lib/i18n.ts.
   errors: [errors_zh, errors_en],
