@@ -3,7 +3,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { Alert, Divider, Form, Input, InputNumber, Select, Space, Switch, Tag, Tooltip } from 'antd';
 import { useLocale, useTranslations } from 'next-intl';
-import { FIELD_KEY_PATTERN, isSafeFieldKey, MASK_RULES, type FieldInfo, type FieldSchema } from '@/lib/forms/definition';
+import { FIELD_KEY_PATTERN, isSafeFieldKey, type FieldInfo, type FieldSchema } from '@/lib/forms/definition';
 import { fieldKindLabel } from '@/lib/forms/field-kinds';
 import { toLocale } from '@/lib/i18n';
 import { FieldControl } from '../record-form/field-control';
@@ -11,6 +11,7 @@ import type { UserOption } from '../record-form/types';
 import { OptionsEditor } from './options-editor';
 import { fieldOptions, withOptions } from './draft-ops';
 import { KindIcon } from './kind-icon';
+import { MaskEditor } from './mask-editor';
 import styles from './form-builder.module.css';
 import { InfoCircleOutlined, LockOutlined } from '../icons';
 
@@ -284,24 +285,7 @@ export function FieldProperties({ field, keyEditable, takenKeys, errors, userOpt
           </div>
           {s['x-encrypted'] && <div className={styles.propNote}>{t('encryptedNote')}</div>}
           <Divider className={styles.propDivider} />
-          <Form.Item label={t('mask')} extra={t('maskHelp')} className={styles.propItem}>
-            <Select
-              allowClear
-              value={s['x-mask']}
-              placeholder={t('maskNone')}
-              onChange={(v) => onPatch({ 'x-mask': v ?? undefined })}
-              options={MASK_RULES.map((m) => ({
-                value: m,
-                label: (
-                  <span className={styles.maskOption}>
-                    <span>{t(`masks.${m}.label`)}</span>
-                    <span className={styles.maskExample}>{t(`masks.${m}.example`)}</span>
-                  </span>
-                ),
-              }))}
-              data-testid="prop-mask"
-            />
-          </Form.Item>
+          <MaskEditor key={field.key} field={field} onChange={(mask) => onPatch({ 'x-mask': mask })} />
         </Section>
       </Form>
     </div>

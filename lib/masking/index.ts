@@ -5,6 +5,7 @@ export {
   MASK_CHAR_PATTERN,
   MASK_RULES,
   effectiveMaskRule,
+  graphemes,
   isCustomMask,
   isMaskRule,
   isMaskSpec,

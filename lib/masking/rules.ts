@@ -254,9 +254,10 @@ const PLACE_NAME = /^\p{L}[\p{L}\p{M} .'\u2019-]*$/u;
  * a municipality or SAR is both at once: 北京市朝阳区建国路88号 → 北京市******. Autonomous
  * regions count as provinces, 自治州 / 地区 / 盟 as cities. An address that is nothing more than
  * its province and city keeps one level less. Other addresses keep only their last
- * comma-separated part when it is a place name (letters, no digit) and at most half of the address (usually the
- * country or the city): "1 Main St, Springfield, USA" → "******, USA". The rest is always six
- * stars, so its length is hidden. An address the rule cannot place shows nothing.
+ * comma-separated part, when it is a place name (letters, no digit) and at most half of the
+ * address (usually the country or the city): "1 Main St, Springfield, USA" → "******, USA".
+ * The rest is always six stars, so its length is hidden. An address the rule cannot place
+ * shows nothing.
  */
 function maskAddress(s: string): string {
   if (/\p{Script=Han}/u.test(s)) {
