@@ -169,7 +169,7 @@ function generateCase(seed: number, users: string[], forms: string[]): Case {
       const actions: Record<string, unknown> = {};
       for (const a of SCOPED) {
         if (!r.chance(0.45)) continue;
-        let scope: GrantScope = r.pick(['own', 'department', 'department-tree', 'all', 'condition'] as const) as GrantScope;
+        let scope: GrantScope | 'condition' = r.pick(['own', 'department', 'department-tree', 'all', 'condition'] as const);
         if (scope === 'condition') {
           scope = r.chance(0.5) ? { field: 'level', eq: 'VIP' } : { all: [{ field: '$owner', eq: '$me' }, { field: 'level', in: ['A', 'B'] }] };
           // A condition on a field the grant hides grants nothing (and is refused on save): keep it readable.
