@@ -6,7 +6,7 @@
 import { expect, test } from '@playwright/test';
 import { setUpOnce, shot, signIn } from './first-run';
 
-test.describe.configure({ mode: 'serial' });
+test.describe.configure({ mode: 'serial', timeout: 180_000 });
 
 const MASKED_PHONE = /^1[3-9]\d\*{4}\d{4}$/;
 
