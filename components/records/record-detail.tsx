@@ -17,7 +17,7 @@ import { DateTime, useFormatDateTime } from '../date-time';
 import { RecordForm } from '../record-form/record-form';
 import { changedValues } from '../record-form/record-values';
 import type { UserOption } from '../record-form/types';
-import { PageCrumbs } from './page-crumbs';
+import { PageCrumbs, type Crumb } from './page-crumbs';
 import type { RecordItem } from './types';
 import styles from './records.module.css';
 import { DeleteOutlined, EditOutlined, LockOutlined, ReloadOutlined } from '../icons';
@@ -29,13 +29,16 @@ export function RecordDetail({
   userOptions,
   updateAction,
   deleteAction,
+  readOnly,
 }: {
   formId: string;
   form: { name: string; version: number; definition: FormDefinition };
   record: RecordItem;
   userOptions: UserOption[];
-  updateAction: Action<{ formId: string; recordId: string; version: number; values: Record<string, unknown> }, RecordItem>;
-  deleteAction: Action<{ formId: string; recordId: string; version?: number }, { id: string }>;
+  updateAction?: Action<{ formId: string; recordId: string; version: number; values: Record<string, unknown> }, RecordItem>;
+  deleteAction?: Action<{ formId: string; recordId: string; version?: number }, { id: string }>;
+  /** View-as: no edit or delete whatever the record allows; back to the list at `listHref`, the admin's crumbs. */
+  readOnly?: { listHref: string; crumbs: Crumb[] };
 }) {
   const t = useTranslations('records.detail');
   const router = useRouter();
@@ -55,7 +58,7 @@ export function RecordDetail({
     () => (unreadable.length ? { ...form.definition, required: (form.definition.required ?? []).filter((k) => !record.unreadable?.includes(k)) } : form.definition),
     [form.definition, record.unreadable, unreadable.length],
   );
-  const listHref = `/apps/${formId}`;
+  const listHref = readOnly?.listHref ?? `/apps/${formId}`;
 
   const reload = () => {
     setConflict(false);
@@ -64,6 +67,7 @@ export function RecordDetail({
   };
 
   const remove = async () => {
+    if (!deleteAction) return;
     setDeleting(true);
     try {
       const result = await deleteAction({ formId, recordId: record.id, version: record.version });
@@ -83,14 +87,14 @@ export function RecordDetail({
     }
   };
 
-  const actions = (
+  const actions = !readOnly && (
     <Space>
-      {record.can.edit && !editing && (
+      {record.can.edit && updateAction && !editing && (
         <Button type="primary" icon={<EditOutlined />} onClick={() => setEditing(true)} disabled={conflict} data-testid="edit-record">
           {t('edit')}
         </Button>
       )}
-      {record.can.delete && (
+      {record.can.delete && deleteAction && (
         <Popconfirm
           title={t('deleteTitle')}
           description={t('deleteConfirm')}
@@ -109,7 +113,7 @@ export function RecordDetail({
 
   return (
     <>
-      <PageCrumbs items={[{ title: t('workbench'), href: '/apps' }, { title: form.name, href: listHref }, { title }]} />
+      <PageCrumbs items={[...(readOnly?.crumbs ?? [{ title: t('workbench'), href: '/apps' }, { title: form.name, href: listHref }]), { title }]} />
       <PageHeader
         title={
           <span className={styles.headerTitle}>
@@ -174,6 +178,7 @@ export function RecordDetail({
                   setEditing(false);
                   return { ok: true };
                 }
+                if (!updateAction) return { ok: false };
                 try {
                   const result = await updateAction({ formId, recordId: record.id, version: record.version, values: changed });
                   if (!result.ok) {
