@@ -12,6 +12,7 @@ export {
   CheckCircleFilled,
   CopyOutlined,
   DeleteOutlined,
+  DownloadOutlined,
   DownOutlined,
   DragOutlined,
   EditOutlined,

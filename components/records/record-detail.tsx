@@ -17,7 +17,7 @@ import { DateTime, useFormatDateTime } from '../date-time';
 import { RecordForm } from '../record-form/record-form';
 import { changedValues } from '../record-form/record-values';
 import type { UserOption } from '../record-form/types';
-import { PageCrumbs } from './page-crumbs';
+import { PageCrumbs, type Crumb } from './page-crumbs';
 import type { RecordItem } from './types';
 import { RevealButton, type RevealAction } from './reveal-button';
 import styles from './records.module.css';
@@ -31,7 +31,7 @@ export function RecordDetail({
   updateAction,
   deleteAction,
   revealAction,
-  readOnly = false,
+  readOnly,
 }: {
   formId: string;
   /** The form as the caller may see it (hidden fields are not in it). */
@@ -40,10 +40,10 @@ export function RecordDetail({
   /** The owners the caller may pick (only the current one when it may not assign). */
   userOptions: UserOption[];
   revealAction?: RevealAction;
-  /** View-as: shows the record as someone else sees it, with no action. */
-  readOnly?: boolean;
-  updateAction: Action<{ formId: string; recordId: string; version: number; values: Record<string, unknown> }, RecordItem>;
-  deleteAction: Action<{ formId: string; recordId: string; version?: number }, { id: string }>;
+  updateAction?: Action<{ formId: string; recordId: string; version: number; values: Record<string, unknown> }, RecordItem>;
+  deleteAction?: Action<{ formId: string; recordId: string; version?: number }, { id: string }>;
+  /** View-as: no edit or delete whatever the record allows; back to the list at `listHref`, the admin's crumbs. */
+  readOnly?: { listHref: string; crumbs: Crumb[] };
 }) {
   const t = useTranslations('records.detail');
   const router = useRouter();
@@ -90,7 +90,7 @@ export function RecordDetail({
           />,
         ]),
   );
-  const listHref = `/apps/${formId}`;
+  const listHref = readOnly?.listHref ?? `/apps/${formId}`;
 
   const reload = () => {
     setConflict(false);
@@ -99,6 +99,7 @@ export function RecordDetail({
   };
 
   const remove = async () => {
+    if (!deleteAction) return;
     setDeleting(true);
     try {
       const result = await deleteAction({ formId, recordId: record.id, version: record.version });
@@ -118,14 +119,14 @@ export function RecordDetail({
     }
   };
 
-  const actions = (
+  const actions = !readOnly && (
     <Space>
-      {!readOnly && record.can.edit && !editing && (
+      {!readOnly && record.can.edit && updateAction && !editing && (
         <Button type="primary" icon={<EditOutlined />} onClick={() => setEditing(true)} disabled={conflict} data-testid="edit-record">
           {t('edit')}
         </Button>
       )}
-      {!readOnly && record.can.delete && (
+      {!readOnly && record.can.delete && deleteAction && (
         <Popconfirm
           title={t('deleteTitle')}
           description={t('deleteConfirm')}
@@ -144,7 +145,7 @@ export function RecordDetail({
 
   return (
     <>
-      <PageCrumbs items={[{ title: t('workbench'), href: '/apps' }, { title: form.name, href: listHref }, { title }]} />
+      <PageCrumbs items={[...(readOnly?.crumbs ?? [{ title: t('workbench'), href: '/apps' }, { title: form.name, href: listHref }]), { title }]} />
       <PageHeader
         title={
           <span className={styles.headerTitle}>
@@ -209,6 +210,7 @@ export function RecordDetail({
                   setEditing(false);
                   return { ok: true };
                 }
+                if (!updateAction) return { ok: false };
                 try {
                   const result = await updateAction({ formId, recordId: record.id, version: record.version, values: changed });
                   if (!result.ok) {

@@ -15,7 +15,7 @@ import type { FormView } from '@/lib/records/dto';
 import { PageHeader } from '../page-header';
 import { DateTime, useFormatDateTime } from '../date-time';
 import { FieldValue } from '../record-form/field-value';
-import { PageCrumbs } from './page-crumbs';
+import { PageCrumbs, type Crumb } from './page-crumbs';
 import type { ListQuery, RecordItem, RecordPageData } from './types';
 import styles from './records.module.css';
 import { LockOutlined, PlusOutlined, ReloadOutlined } from '../icons';
@@ -38,6 +38,7 @@ export function RecordsList({
   page,
   query,
   notice,
+  readOnly,
 }: {
   formId: string;
   /** The form as the caller may see it: hidden fields are not in it; each field says whether it sorts and searches. */
@@ -45,6 +46,8 @@ export function RecordsList({
   page: RecordPageData | null;
   query: ListQuery;
   notice?: string;
+  /** View-as: no create button; records open under `basePath`, and the crumbs are the admin's. */
+  readOnly?: { basePath: string; crumbs: Crumb[] };
 }) {
   const t = useTranslations('records.list');
   const formatTime = useFormatDateTime();
@@ -59,6 +62,7 @@ export function RecordsList({
   // Short fields make the columns; long text (notes, addresses) reads better on the record page.
   const shown = fields.filter((f) => f.kind !== 'owner' && f.kind !== 'textarea' && f.kind !== 'address').slice(0, MAX_FIELD_COLUMNS);
   const searchable = fields.filter((f) => views.get(f.key)?.searchable);
+  const recordHref = (id: string) => `${readOnly?.basePath ?? `/apps/${formId}`}/${id}`;
 
   const go = (patch: Record<string, string | number | undefined>) => {
     const next = new URLSearchParams(searchParams.toString());
@@ -105,7 +109,7 @@ export function RecordsList({
           <FieldValue field={f} value={r.values[f.key]} compact />
         );
         return i === 0 ? (
-          <Link href={`/apps/${formId}/${r.id}`} className={styles.rowLink} onClick={(e) => e.stopPropagation()}>
+          <Link href={recordHref(r.id)} className={styles.rowLink} onClick={(e) => e.stopPropagation()}>
             {value}
           </Link>
         ) : (
@@ -157,7 +161,7 @@ export function RecordsList({
     });
   };
 
-  const createButton = form.can.create && (
+  const createButton = !readOnly && form.can.create && (
     <Link href={`/apps/${formId}/new`}>
       <Button type="primary" icon={<PlusOutlined />} data-testid="new-record">
         {t('create')}
@@ -167,7 +171,7 @@ export function RecordsList({
 
   return (
     <>
-      <PageCrumbs items={[{ title: t('workbench'), href: '/apps' }, { title: form.name }]} />
+      <PageCrumbs items={readOnly?.crumbs ?? [{ title: t('workbench'), href: '/apps' }, { title: form.name }]} />
       <PageHeader title={form.name} description={form.description || undefined} extra={createButton} />
       {notice && <Alert type="info" showIcon title={notice} style={{ marginBottom: 16 }} />}
       {page && (
@@ -203,7 +207,7 @@ export function RecordsList({
             onChange={onChange}
             showSorterTooltip={{ target: 'sorter-icon' }}
             scroll={{ x: 'max-content' }}
-            onRow={(r) => ({ onClick: () => router.push(`/apps/${formId}/${r.id}`) })}
+            onRow={(r) => ({ onClick: () => router.push(recordHref(r.id)) })}
             locale={{
               emptyText: (
                 <Empty

@@ -22,12 +22,12 @@ import { AppError } from '@/lib/errors';
 import { msg, type Locale, type MessageKeyUnder } from '@/lib/i18n';
 import { uuidSchema as uuid } from '@/lib/forms/ajv';
 import type { FieldKind, FormDefinition } from '@/lib/forms/definition';
-import { explain, recordActions, type Explanation, type FieldMode, type RowFacts } from '@/lib/policy';
+import { explain, fieldModes, recordActions, type Explanation, type FieldMode, type RowFacts } from '@/lib/policy';
 import * as recordsFace from '@/lib/records/operations';
 import { listRecords, type ListRecordsInput, type RecordDTO, type RecordPage } from '@/lib/records/operations';
 import { decisionFor, grantsOf, loadFormPolicyInputs, loadSubjects, type FormPolicyInput, type Subject } from '@/lib/records/grant-loader';
 import { directoryNames, formSummary, rightsOf, subjectSummary, type FormRights, type FormSummary, type SubjectSummary } from './overview';
-import { actionText, modeText, scopeText, type Wording } from './wording';
+import { modeText, scopeText, type Wording } from './wording';
 import { toCsv } from './csv';
 
 export type { FormRights, FormSummary, SubjectSummary } from './overview';
@@ -215,8 +215,9 @@ function csvRows(locale: Locale, lines: { subject: SubjectSummary; form: FormSum
     t('access.columns.department'),
     t('access.columns.groups'),
     t('access.columns.form'),
-    ...recordActions.map((a) => actionText(locale, a)),
-    ...(['hidden', 'masked', 'read', 'write'] as const).map((m) => `${t('access.columns.fields')}: ${modeText(locale, m)}`),
+    ...recordActions.map((a) => t(`access.actionLabels.${a}`)),
+    // write-on-create reads as read on existing records (the modes below are those): no column of its own.
+    ...fieldModes.filter((m) => m !== 'write-on-create').map((m) => `${t('access.columns.fields')}: ${modeText(locale, m)}`),
     t('access.columns.revealFields'),
   ];
   const rows = lines.map(({ subject, form, rights }) => {
@@ -224,7 +225,8 @@ function csvRows(locale: Locale, lines: { subject: SubjectSummary; form: FormSum
     const titles = (keys: string[]) => keys.map((k) => form.fields.find((f) => f.key === k)?.title ?? k).join(t('access.condition.list'));
     const cell = (action: (typeof recordActions)[number]) => {
       const a = rights.actions.find((x) => x.action === action);
-      return a ? a.because.map((b) => `${scopeText(w, b.scope)} (${b.group.groupName})`).join(t('access.because.join')) : '';
+      // create and import carry no row scope: the cell says granted, and by whom.
+      return a ? a.because.map((b) => `${b.scope === null ? t('access.csv.granted') : scopeText(w, b.scope)} (${b.group.groupName})`).join(t('access.because.join')) : '';
     };
     return [
       subject.name,
@@ -234,11 +236,7 @@ function csvRows(locale: Locale, lines: { subject: SubjectSummary; form: FormSum
       rights.groups.map((g) => g.groupName).join(t('access.condition.list')),
       form.name,
       ...recordActions.map(cell),
-      titles(rights.modes.hidden),
-      titles(rights.modes.masked),
-      titles(rights.modes.read),
-      // write-on-create reads as read on existing records; ceiling never holds it.
-      titles([...rights.modes['write-on-create'], ...rights.modes.write]),
+      ...fieldModes.filter((m) => m !== 'write-on-create').map((m) => titles(rights.modes[m])),
       titles(rights.revealFields),
     ];
   });

@@ -41,7 +41,11 @@ export interface FormRights {
   fields: (FieldExplanation & { onCreate: FieldMode })[];
   /** Field keys by mode on existing records: which are hidden, masked, read, writable. */
   modes: Record<FieldMode, string[]>;
-  /** Field keys the user may reveal in plain on some records. */
+  /**
+   * Field keys the user may reveal in plain on some records: one of their grants sees records,
+   * may reveal on them and shows the field masked. (On a record another grant reads in plain
+   * there is nothing to reveal; explain on that record says so.)
+   */
   revealFields: string[];
   /** The user's groups that hold a valid grant on the form. */
   groups: GrantRef[];
@@ -65,7 +69,7 @@ export function rightsOf(subject: Subject, form: FormPolicyInput): FormRights | 
     actions,
     fields: explanation.fields.map((f) => ({ ...f, onCreate: decision.onCreate[f.key] })),
     modes,
-    revealFields: explanation.fields.filter((f) => f.revealable).map((f) => f.key),
+    revealFields: form.fields.filter((f) => decision.grants.some((g) => g.scopes.reveal && g.scopes.view && g.modes[f.key] === 'masked')).map((f) => f.key),
     groups: decision.grants.map((g) => g.ref),
   };
 }

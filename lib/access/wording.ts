@@ -57,7 +57,6 @@ export function scopeText(w: Wording, scope: GrantScope | null): string {
 }
 
 export const modeText = (locale: Locale, mode: FieldMode): string => msg(locale, `access.modes.${mode}`);
-export const actionText = (locale: Locale, action: ActionExplanation['action']): string => msg(locale, `access.actions.${action}`);
 
 const joinBecause = (w: Wording, parts: string[]) => parts.join(msg(w.locale, 'access.because.join'));
 
@@ -74,11 +73,11 @@ export function becauseText(w: Wording, because: readonly { group: GrantRef; sco
 /** One sentence on one action. */
 export function actionSentence(w: Wording, a: ActionExplanation): string {
   const user = w.userName;
-  const action = actionText(w.locale, a.action);
-  if (a.allowed) return msg(w.locale, w.onRecord ? 'access.sentence.actionOnRecord' : 'access.sentence.actionOnForm', { user, action, because: becauseText(w, a.because) });
+  const phrase = msg(w.locale, `access.phrases.${w.onRecord ? 'onRecord' : 'onForm'}.${a.action}`);
+  if (a.allowed) return msg(w.locale, 'access.sentence.action', { user, phrase, because: becauseText(w, a.because) });
   // On a record, a grant may cover it for this action while no grant lets the user see it.
-  if (w.onRecord && a.because.length) return msg(w.locale, 'access.sentence.actionNeedsView', { user, action, because: becauseText(w, a.because) });
-  return msg(w.locale, w.onRecord ? 'access.sentence.noActionOnRecord' : 'access.sentence.noActionOnForm', { user, action });
+  if (w.onRecord && a.because.length) return msg(w.locale, 'access.sentence.actionNeedsView', { user, phrase, because: becauseText(w, a.because) });
+  return msg(w.locale, w.onRecord ? 'access.sentence.noActionOnRecord' : 'access.sentence.noActionOnForm', { user, phrase });
 }
 
 /**

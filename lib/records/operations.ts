@@ -564,7 +564,9 @@ export const listUsableForms = defineOperation({
 export async function listRecordsAs(ctx: OperationContext, userId: string, input: { formId: string } & ListQuery): Promise<{ form: FormView; page: RecordPage | null; subject: Subject }> {
   const { access, subject } = await loadFormAccessOf(ctx.db, userId, input.formId, ctx.locale);
   const view = formView(access);
-  return { form: view, page: access.decision.actions.view.allowed ? await readPage(ctx, access, input) : null, subject };
+  // As on the records page: a sort that user may not use falls back to the default.
+  const sort = input.sort && sortAllowed(access, input.sort) ? input.sort : 'updatedAt';
+  return { form: view, page: access.decision.actions.view.allowed ? await readPage(ctx, access, { ...input, sort }) : null, subject };
 }
 
 /** One record exactly as `userId` would see it. */

@@ -36,10 +36,9 @@ import { actionSentence, fieldSentences } from '@/lib/access/wording';
  */
 vi.mock('@/lib/records/operations', async (importOriginal) => {
   const real = await importOriginal<Record<string, unknown>>();
-  const { getDb } = await import('@/lib/db/connection');
   const { AppError } = await import('@/lib/errors');
   const loader = await import('@/lib/records/grant-loader');
-  type Ctx = { db: Awaited<ReturnType<typeof getDb>> };
+  type Ctx = { db: import('@/lib/db/connection').Database };
   type Subject = import('@/lib/records/grant-loader').Subject;
   const rowsOf = async (ctx: Ctx, formId: string) =>
     ctx.db.selectFrom('records').select(['id', 'owner_id', 'department_id', 'values']).where('form_id', '=', formId).where('deleted_at', 'is', null).execute();
@@ -169,8 +168,9 @@ function generateCase(seed: number, users: string[], forms: string[]): Case {
       const actions: Record<string, unknown> = {};
       for (const a of SCOPED) {
         if (!r.chance(0.45)) continue;
-        let scope: GrantScope | 'condition' = r.pick(['own', 'department', 'department-tree', 'all', 'condition'] as const);
-        if (scope === 'condition') {
+        const kind = r.pick(['own', 'department', 'department-tree', 'all', 'condition'] as const);
+        let scope: GrantScope = kind === 'condition' ? 'all' : kind;
+        if (kind === 'condition') {
           scope = r.chance(0.5) ? { field: 'level', eq: 'VIP' } : { all: [{ field: '$owner', eq: '$me' }, { field: 'level', in: ['A', 'B'] }] };
           // A condition on a field the grant hides grants nothing (and is refused on save): keep it readable.
           if (rank(fields.level ?? fields['*'] ?? 'hidden') === 0) fields.level = 'read';
@@ -218,7 +218,9 @@ function expectedRights(c: Case, userId: string, formId: string) {
     }
     fields[key] = best;
   }
-  return { actions, fields };
+  // Revealable somewhere: a grant that sees records, may reveal and shows the field masked.
+  const reveal = FIELD_KEYS.filter((k) => held.some(({ grant }) => grant.actions.view && grant.actions.reveal && modeOf(grant, k) === 'masked'));
+  return { actions, fields, reveal };
 }
 
 const sortBy = <T>(xs: T[], key: (x: T) => string) => [...xs].sort((a, b) => key(a).localeCompare(key(b)));
@@ -245,6 +247,7 @@ describe('the overview lists exactly the rights of generated grants', () => {
         expect(actions, `seed ${seed}, user ${userId}, form ${f.form.id}`).toEqual(wanted);
         expect(Object.fromEntries(f.rights.fields.map((x) => [x.key, x.mode])), `seed ${seed} fields`).toEqual(exp.fields);
         for (const [mode, keys] of Object.entries(f.rights.modes)) expect(keys.sort()).toEqual(FIELD_KEYS.filter((k) => exp.fields[k] === mode).sort());
+        expect(f.rights.revealFields.sort(), `seed ${seed} reveal`).toEqual([...exp.reveal].sort());
       }
     }
 
@@ -403,14 +406,23 @@ function parseCsv(text: string): string[][] {
   let quoted = false;
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(cell), (cell = '');
-    else if (ch === '\r' && text[i + 1] === '\n') row.push(cell), rows.push(row), (row = []), (cell = ''), i++;
-    else cell += ch;
+    if (quoted && ch === '"' && text[i + 1] === '"') {
+      cell += '"';
+      i++;
+    } else if (ch === '"') {
+      quoted = !quoted;
+    } else if (!quoted && ch === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (!quoted && ch === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i++;
+    } else {
+      cell += ch;
+    }
   }
   return rows;
 }
