@@ -23,8 +23,7 @@ import { msg, type Locale, type MessageKeyUnder } from '@/lib/i18n';
 import { uuidSchema as uuid } from '@/lib/forms/ajv';
 import type { FieldKind, FormDefinition } from '@/lib/forms/definition';
 import { explain, fieldModes, recordActions, type Explanation, type FieldMode, type RowFacts } from '@/lib/policy';
-import * as recordsFace from '@/lib/records/operations';
-import { listRecords, type ListRecordsInput, type RecordDTO, type RecordPage } from '@/lib/records/operations';
+import { getRecordAs, listRecords, listRecordsAs, rowFactsForExplain, type FormView, type RecordDTO, type RecordPage } from '@/lib/records/operations';
 import { decisionFor, grantsOf, loadFormPolicyInputs, loadSubjects, type FormPolicyInput, type Subject } from '@/lib/records/grant-loader';
 import { directoryNames, formSummary, rightsOf, subjectSummary, type FormRights, type FormSummary, type SubjectSummary } from './overview';
 import { modeText, scopeText, type Wording } from './wording';
@@ -32,26 +31,6 @@ import { toCsv } from './csv';
 
 export type { FormRights, FormSummary, SubjectSummary } from './overview';
 
-/** The form as one user may see it (lib/records' FormView): hidden fields removed, modes attached. */
-export interface FormView {
-  formId: string;
-  name: string;
-  fields: { key: string; title: string; kind: FieldKind; mode: FieldMode }[];
-  schema: FormDefinition;
-}
-
-/**
- * What lib/records' public face offers tools that act for another user. `Subject` is the
- * same user facts the grant loader gives; each function decides with decisionFor(subject)
- * and reads through record-query and record-view like the user's own operations do.
- */
-interface RecordsForAdmin {
-  /** The record's owner, department and plain (non-encrypted) values: what scopes read. */
-  rowFactsForExplain(ctx: OperationContext, formId: string, recordId: string): Promise<RowFacts | undefined>;
-  listRecordsAs(ctx: OperationContext, subject: Subject, input: ListRecordsInput): Promise<RecordPage & { view: FormView }>;
-  getRecordAs(ctx: OperationContext, subject: Subject, input: { formId: string; recordId: string }): Promise<{ record: RecordDTO; view: FormView }>;
-}
-const records = recordsFace as unknown as RecordsForAdmin;
 
 type AccessError = MessageKeyUnder<'access.errors'>;
 const notFound = (locale: Locale, key: AccessError) => new AppError('not_found', msg(locale, key));
@@ -126,7 +105,7 @@ export const explainAccess = defineOperation({
     }
     let row: RowFacts | undefined;
     if (input.recordId) {
-      row = await records.rowFactsForExplain(ctx, form.id, input.recordId);
+      row = (await rowFactsForExplain(ctx, subject.userId, { formId: form.id, recordId: input.recordId }))?.facts;
       if (!row) throw notFound(ctx.locale, 'access.errors.recordNotFound');
     }
     const full = explain(decisionFor(subject, form), grantsOf(subject, form), row);
@@ -317,10 +296,11 @@ export const viewAsList = defineOperation({
     const { userId, ...query } = input;
     const entry = viewAsEvent(ctx, userId, query.formId, 'list', { page: query.page ?? 1, searched: Boolean(query.q?.trim()) });
     const subject = await requireSubject(ctx, userId);
-    const { view, ...page } = await records.listRecordsAs(ctx, subject, query);
-    entry.recordIds = page.items.map((i) => i.id);
+    const { form: view, page } = await listRecordsAs(ctx, subject.userId, query);
+    const shown = page ?? { items: [], total: 0, page: query.page ?? 1, pageSize: query.pageSize ?? 20 };
+    entry.recordIds = shown.items.map((i) => i.id);
     entry.fields = shownFields(view);
-    return { subject: subjectSummary(subject, await directoryNames(ctx.db)), page, view };
+    return { subject: subjectSummary(subject, await directoryNames(ctx.db)), page: shown, view };
   },
 });
 
@@ -339,7 +319,7 @@ export const viewAsRecord = defineOperation({
     const entry = viewAsEvent(ctx, input.userId, input.formId, 'record');
     entry.recordIds = [input.recordId];
     const subject = await requireSubject(ctx, input.userId);
-    const { record, view } = await records.getRecordAs(ctx, subject, { formId: input.formId, recordId: input.recordId });
+    const { record, form: view } = await getRecordAs(ctx, subject.userId, { formId: input.formId, recordId: input.recordId });
     entry.fields = shownFields(view);
     return { subject: subjectSummary(subject, await directoryNames(ctx.db)), record, view };
   },
