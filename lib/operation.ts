@@ -2,7 +2,8 @@
  * The one door. Every use case is an operation; pages, server actions, REST
  * routes, the CLI and jobs call operations and nothing else touches the
  * database. For each call the runner:
- *   1. opens a transaction and resolves the principal in it (or refuses);
+ *   1. opens a transaction and resolves the principal in it (or refuses), switching
+ *      the transaction to the application's database role (row-level security);
  *   2. validates the input against its JSON Schema;
  *   3. runs the use case, which asks policy and builds scoped queries;
  *   4. writes the audit events in the same transaction (reads included);
@@ -15,6 +16,7 @@ import localizeZh from 'ajv-i18n/localize/zh';
 import { createAjv, UUID_PATTERN } from '@/lib/forms/ajv';
 import { sql, type RawBuilder, type Transaction } from 'kysely';
 import { getDb } from '@/lib/db/connection';
+import { switchToAppRole } from '@/lib/db/app-role';
 import type { DB } from '@/lib/db/schema';
 import { AppError, isAppError, type ErrorCode } from '@/lib/errors';
 import { appendAuditEvents, type AuditEntry, type AuditOutcome } from '@/lib/audit/append';
@@ -163,10 +165,11 @@ export function defineOperation(spec: LooseSpec): Operation<unknown, unknown> {
         const resolved = caller.credential.type === 'anonymous' ? null : await resolvePrincipal(trx, caller, settings);
         principal = resolved?.principal ?? null;
         prefetched = resolved?.prefetched;
-        if (!principal && spec.readOnly) await sql`select set_config('synchronous_commit', 'off', true)`.execute(trx);
         if (!principal && spec.permission !== 'public') {
           throw new AppError('unauthenticated', msg(locale, 'errors.operation.signInRequired'));
         }
+        // Anonymous (sign-in, first-run setup) runs as the application's role too; its settings in one statement.
+        if (!principal) await sql`select ${switchToAppRole}, set_config('synchronous_commit', ${spec.readOnly ? 'off' : 'on'}, true)`.execute(trx);
         if (spec.permission === 'admin' && !principal?.isAdmin) {
           throw new AppError('forbidden', msg(locale, 'errors.operation.adminRequired'));
         }

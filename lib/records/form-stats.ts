@@ -12,7 +12,7 @@ import type { Principal } from '@/lib/auth/principal';
 import { compileScope } from './scope-sql';
 import { countLiveByForm } from './record-query';
 
-export { anyRecordOfUsersOutside, countPlainValues, countSealedValues, countValuesOfOtherType, departmentsWithRecords, purgeFormRecords } from './record-query';
+export { anyRecordOfUsersOutside, countPlainValues, countSealedValues, countValuesOfOtherType, departmentsWithRecords, purgeFormRecords } from './record-stats';
 
 /** Live records per form, each inside its own view scope: the counts the caller's own views would show. One statement. */
 export function countRecordsInScopes(
