@@ -212,12 +212,15 @@ export function defineOperation(spec: LooseSpec): Operation<unknown, unknown> {
         return result;
       });
     } catch (error) {
+      const refusedByRls = isRowSecurityRefusal(error);
       const appError = isAppError(error)
         ? error
-        : new AppError('internal', msg(locale, 'errors.operation.internal'));
+        : refusedByRls
+          ? new AppError('forbidden', msg(locale, 'errors.operation.refusedByPolicy'))
+          : new AppError('internal', msg(locale, 'errors.operation.internal'));
       // Log what failed, not the error object: database errors can carry the
       // statement's parameters, and logs must not hold record values.
-      if (!isAppError(error)) console.error(`[formwarden] operation ${spec.name} failed: ${describeError(error)}`);
+      if (!isAppError(error)) console.error(`[formwarden] operation ${spec.name} ${refusedByRls ? 'refused by row-level security' : 'failed'}: ${describeError(error)}`);
       // An unknown API token is audited by the REST layer, at most once a minute
       // per IP (lib/http/rest.ts): one event per request would let a flood fill the table.
       const throttledElsewhere = appError.code === 'unauthenticated' && !principal && caller.credential.type === 'token';
@@ -243,6 +246,17 @@ export function defineOperation(spec: LooseSpec): Operation<unknown, unknown> {
   Object.defineProperty(op, 'inputSchema', { value: spec.input });
   registry.add(spec.name);
   return op as Operation<unknown, unknown>;
+}
+
+/**
+ * A write the application let through and row-level security refused (SQLSTATE 42501 raised by
+ * the policies' WITH CHECK on the new row): the second wall held where the first did not. The
+ * caller hears an honest 403, not a 500; the log names the operation, so the gap in the
+ * application's own check gets found.
+ */
+function isRowSecurityRefusal(error: unknown): boolean {
+  const e = error as { code?: unknown; routine?: unknown } | null;
+  return typeof e === 'object' && e !== null && e.code === '42501' && e.routine === 'ExecWithCheckOptions';
 }
 
 /** The form and record ids an input asked for, when they are syntactically valid UUIDs. */
