@@ -2,7 +2,8 @@
  * The one door. Every use case is an operation; pages, server actions, REST
  * routes, the CLI and jobs call operations and nothing else touches the
  * database. For each call the runner:
- *   1. opens a transaction and resolves the principal in it (or refuses);
+ *   1. opens a transaction and resolves the principal in it (or refuses), switching
+ *      the transaction to the application's database role (row-level security);
  *   2. validates the input against its JSON Schema;
  *   3. runs the use case, which asks policy and builds scoped queries;
  *   4. writes the audit events in the same transaction (reads included);
@@ -15,6 +16,7 @@ import localizeZh from 'ajv-i18n/localize/zh';
 import { createAjv, UUID_PATTERN } from '@/lib/forms/ajv';
 import { sql, type RawBuilder, type Transaction } from 'kysely';
 import { getDb } from '@/lib/db/connection';
+import { switchToAppRole } from '@/lib/db/app-role';
 import type { DB } from '@/lib/db/schema';
 import { AppError, isAppError, type ErrorCode } from '@/lib/errors';
 import { appendAuditEvents, type AuditEntry, type AuditOutcome } from '@/lib/audit/append';
@@ -163,10 +165,11 @@ export function defineOperation(spec: LooseSpec): Operation<unknown, unknown> {
         const resolved = caller.credential.type === 'anonymous' ? null : await resolvePrincipal(trx, caller, settings);
         principal = resolved?.principal ?? null;
         prefetched = resolved?.prefetched;
-        if (!principal && spec.readOnly) await sql`select set_config('synchronous_commit', 'off', true)`.execute(trx);
         if (!principal && spec.permission !== 'public') {
           throw new AppError('unauthenticated', msg(locale, 'errors.operation.signInRequired'));
         }
+        // Anonymous (sign-in, first-run setup) runs as the application's role too; its settings in one statement.
+        if (!principal) await sql`select ${switchToAppRole}, set_config('synchronous_commit', ${spec.readOnly ? 'off' : 'on'}, true)`.execute(trx);
         if (spec.permission === 'admin' && !principal?.isAdmin) {
           throw new AppError('forbidden', msg(locale, 'errors.operation.adminRequired'));
         }
@@ -209,12 +212,15 @@ export function defineOperation(spec: LooseSpec): Operation<unknown, unknown> {
         return result;
       });
     } catch (error) {
+      const refusedByRls = isRowSecurityRefusal(error);
       const appError = isAppError(error)
         ? error
-        : new AppError('internal', msg(locale, 'errors.operation.internal'));
+        : refusedByRls
+          ? new AppError('forbidden', msg(locale, 'errors.operation.refusedByPolicy'))
+          : new AppError('internal', msg(locale, 'errors.operation.internal'));
       // Log what failed, not the error object: database errors can carry the
       // statement's parameters, and logs must not hold record values.
-      if (!isAppError(error)) console.error(`[formwarden] operation ${spec.name} failed: ${describeError(error)}`);
+      if (!isAppError(error)) console.error(`[formwarden] operation ${spec.name} ${refusedByRls ? 'refused by row-level security' : 'failed'}: ${describeError(error)}`);
       // An unknown API token is audited by the REST layer, at most once a minute
       // per IP (lib/http/rest.ts): one event per request would let a flood fill the table.
       const throttledElsewhere = appError.code === 'unauthenticated' && !principal && caller.credential.type === 'token';
@@ -240,6 +246,17 @@ export function defineOperation(spec: LooseSpec): Operation<unknown, unknown> {
   Object.defineProperty(op, 'inputSchema', { value: spec.input });
   registry.add(spec.name);
   return op as Operation<unknown, unknown>;
+}
+
+/**
+ * A write the application let through and row-level security refused (SQLSTATE 42501 raised by
+ * the policies' WITH CHECK on the new row): the second wall held where the first did not. The
+ * caller hears an honest 403, not a 500; the log names the operation, so the gap in the
+ * application's own check gets found.
+ */
+function isRowSecurityRefusal(error: unknown): boolean {
+  const e = error as { code?: unknown; routine?: unknown } | null;
+  return typeof e === 'object' && e !== null && e.code === '42501' && e.routine === 'ExecWithCheckOptions';
 }
 
 /** The form and record ids an input asked for, when they are syntactically valid UUIDs. */

@@ -8,6 +8,7 @@ import * as encryptionKeys from './2026-11-29-0002-encryption-keys';
 import * as signInHardening from './2026-12-01-0001-sign-in-hardening';
 import * as accounts from './2026-12-01-0002-accounts';
 import * as recordIndexes from './2026-12-01-0003-record-indexes';
+import * as appRoleAndRls from './2026-12-02-0001-app-role-and-rls';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-29-0001-initial': initial,
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01-0001-sign-in-hardening': signInHardening,
   '2026-12-01-0002-accounts': accounts,
   '2026-12-01-0003-record-indexes': recordIndexes,
+  '2026-12-02-0001-app-role-and-rls': appRoleAndRls,
 };

@@ -12,6 +12,7 @@ import type { Locale } from '@/lib/i18n';
 import { isSystemCredential } from './system-caller';
 import { throttleKey } from './throttle';
 import { UUID_PATTERN } from '@/lib/forms/ajv';
+import { switchToAppRole } from '@/lib/db/app-role';
 
 export type { Caller, Credential, SystemCredential } from './credential';
 
@@ -62,7 +63,12 @@ interface PrincipalRow {
 
 /**
  * One round trip: checks the credential, loads the user and their groups,
- * and sets `app.user_id` for the transaction (row-level security reads it).
+ * sets `app.user_id` for the transaction (row-level security reads it) and
+ * switches the transaction to the application's database role, so every
+ * later statement of the operation is bound by RLS and the role's privileges.
+ * This statement itself still runs as the connection's user (privileges and
+ * policies are settled when a statement starts); it reads no records.
+ * No row (a refused credential): nothing is switched, and the caller refuses.
  */
 export async function resolvePrincipal(
   trx: Transaction<DB>,
@@ -75,7 +81,7 @@ export async function resolvePrincipal(
   // fetched in the same statement: no extra round trip. It may refer to `u.id`.
   const extra = options.prefetch ? sql`, ${options.prefetch} as prefetched` : sql``;
   const groups = sql`u.must_change_password, coalesce((select json_agg(gm.group_id) from group_members gm where gm.user_id = u.id), '[]'::json) as group_ids,
-    set_config('synchronous_commit', ${options.synchronousCommit}, true) as _sync ${extra}`;
+    set_config('synchronous_commit', ${options.synchronousCommit}, true) as _sync, ${switchToAppRole} as _role ${extra}`;
   if (c.type === 'session') {
     // The JWT carries the session secret; only its SHA-256 is stored, so a
     // database reader (a dump, a replica, a backup) learns no live session.

@@ -9,6 +9,7 @@ import { Kysely, ParseJSONResultsPlugin, PGliteDialect, PostgresDialect } from '
 import { env } from '@/lib/env';
 import { lockDataDir } from './data-dir-lock';
 import { migrateToLatest } from './migrate';
+import { refuseRlsExemptConnection } from './app-role';
 import type { DB } from './schema';
 
 export type Database = Kysely<DB>;
@@ -44,6 +45,13 @@ export async function openDatabase(config: DatabaseConfig, options: { migrate?: 
     // crash the process: the pool replaces it on the next query.
     pool.on('error', (e: Error) => console.error('[formwarden] idle database connection lost:', e.message));
     db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), plugins: [parseJsonResults()] });
+    try {
+      // Before anything is changed: production must not connect as a role RLS cannot bind.
+      await refuseRlsExemptConnection(db, env().nodeEnv);
+    } catch (e) {
+      await db.destroy();
+      throw e;
+    }
   } else {
     const { PGlite } = await import('@electric-sql/pglite');
     let release = () => {};

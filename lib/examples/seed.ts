@@ -4,7 +4,7 @@
  * system), hence `unsafe`: called only from setup, the CLI and tests.
  */
 import 'server-only';
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { DB } from '@/lib/db/schema';
 import template from '@/schemas/templates/customer-management.json';
 import { hashPassword } from '@/lib/auth/passwords';
@@ -15,6 +15,7 @@ import { fieldCrypto } from '@/lib/crypto/keyring';
 import { sealValues } from '@/lib/records/protect';
 import { fieldsOf, type FormDefinition } from '@/lib/forms/definition';
 import { randomReadablePassword } from '@/lib/auth/random-password';
+import { SYSTEM_USER_ID } from '@/lib/auth/principal';
 import { EXAMPLE_SETTING, type ExampleMarker } from './marker';
 
 interface DepartmentSpec {
@@ -125,6 +126,12 @@ export async function unsafeSeedExample(
   // Encrypted fields are sealed here too: no plaintext of them ever lands in the table.
   const crypto = await fieldCrypto(trx);
   const fields = fieldsOf(formSpec.schema as FormDefinition);
+  // The customers belong to the example's salespeople, not to whoever loads it (the first admin
+  // at setup, or the CLI): row-level security admits such records only as the system's writes.
+  // The caller's own identity comes back right after (an error rolls both back).
+  const { previous } = (
+    await sql<{ previous: string | null }>`select current_setting('app.user_id', true) as previous, set_config('app.user_id', ${SYSTEM_USER_ID}, true) as _uid`.execute(trx)
+  ).rows[0];
   for (let start = 0; start < customers.length; start += 500) {
     await trx
       .insertInto('records')
@@ -150,6 +157,7 @@ export async function unsafeSeedExample(
       )
       .execute();
   }
+  await sql`select set_config('app.user_id', ${previous ?? ''}, true)`.execute(trx);
   // What the example created, so that removing it (lib/examples/remove.ts) deletes exactly that.
   const marker: ExampleMarker = {
     formId: form.id,

@@ -14,10 +14,11 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+/** `migrate: false`: an empty database, for tests that run the migrations themselves. */
+export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
   const kind = process.env.FW_TEST_DB === 'postgres' ? 'postgres' : 'pglite';
   if (kind === 'pglite') {
-    const db = await openDatabase({ kind: 'memory' });
+    const db = await openDatabase({ kind: 'memory' }, options);
     useDatabase(db);
     return { db, kind, drop: () => db.destroy() };
   }
@@ -30,7 +31,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await admin.end();
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const db = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 4 });
+  const db = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 4 }, options);
   useDatabase(db);
   return {
     db,

@@ -5,11 +5,12 @@
  */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { TestDatabase } from '../helpers/db';
 import { useWorld, type Who, type World } from '../helpers/world';
 import { codeOf } from '../helpers/outcome';
 import type { DB } from '@/lib/db/schema';
+import { SYSTEM_USER_ID } from '@/lib/auth/principal';
 import { createRecord, deleteRecord, getRecord, listDeletedRecords, restoreRecord, updateRecord } from '@/lib/records/operations';
 
 // Runs inside the operation's transaction right after it read the record,
@@ -130,8 +131,11 @@ describe('UPDATE carries the edit scope', () => {
     const rec = await getRecord(as('watcher'), { formId: w.formId, recordId: watched });
     // Reassigned to sales1 by someone else after the edit read it, without a
     // version bump (a bulk reassignment): only the UPDATE's scope stops it.
+    // Made as the system: row-level security would refuse it as the watcher (it gives the record away).
     race.afterRead = async (db, id) => {
+      const { me } = (await sql<{ me: string }>`select current_setting('app.user_id') as me, set_config('app.user_id', ${SYSTEM_USER_ID}, true)`.execute(db)).rows[0];
       await db.updateTable('records').set({ owner_id: w.users.sales1, department_id: w.departments.sales1 }).where('id', '=', id).execute();
+      await sql`select set_config('app.user_id', ${me}, true)`.execute(db);
     };
     const p = updateRecord(as('watcher'), { formId: w.formId, recordId: watched, version: rec.version, values: { notes: '改给别人之后' } });
     // Still visible to the watcher (view: all), no longer theirs: 403.
