@@ -560,19 +560,36 @@ export const listUsableForms = defineOperation({
  * subject's, made by the same decide() the subject's own requests use.
  */
 
+/**
+ * Runs `fn` with row-level security deciding for `userId` instead of the admin: RLS reads
+ * the caller from `app.user_id`, so a view-as read is bound by that user's scope in the
+ * database as well as in the query (an admin without grants would otherwise see nothing,
+ * and a bug in the query could not show more than that user may see). The admin stays the
+ * actor of every audit event (the runner takes it from the principal, not the setting).
+ */
+async function asSubject<T>(ctx: OperationContext, userId: string, fn: () => Promise<T>): Promise<T> {
+  await sql`select set_config('app.user_id', ${userId}, true)`.execute(ctx.db);
+  try {
+    return await fn();
+  } finally {
+    await sql`select set_config('app.user_id', ${ctx.principal.userId}, true)`.execute(ctx.db);
+  }
+}
+
 /** The records list exactly as `userId` would see it. */
 export async function listRecordsAs(ctx: OperationContext, userId: string, input: { formId: string } & ListQuery): Promise<{ form: FormView; page: RecordPage | null; subject: Subject }> {
   const { access, subject } = await loadFormAccessOf(ctx.db, userId, input.formId, ctx.locale);
   const view = formView(access);
   // As on the records page: a sort that user may not use falls back to the default.
   const sort = input.sort && sortAllowed(access, input.sort) ? input.sort : 'updatedAt';
-  return { form: view, page: access.decision.actions.view.allowed ? await readPage(ctx, access, { ...input, sort }) : null, subject };
+  const page = access.decision.actions.view.allowed ? await asSubject(ctx, userId, () => readPage(ctx, access, { ...input, sort })) : null;
+  return { form: view, page, subject };
 }
 
 /** One record exactly as `userId` would see it. */
 export async function getRecordAs(ctx: OperationContext, userId: string, input: { formId: string; recordId: string }): Promise<{ form: FormView; record: RecordDTO; subject: Subject }> {
   const { access, subject } = await loadFormAccessOf(ctx.db, userId, input.formId, ctx.locale);
-  return { form: formView(access), record: await readRecord(ctx, access, input.recordId), subject };
+  return { form: formView(access), record: await asSubject(ctx, userId, () => readRecord(ctx, access, input.recordId)), subject };
 }
 
 /**
@@ -583,6 +600,6 @@ export async function rowFactsForExplain(ctx: OperationContext, userId: string, 
   const { access } = await loadFormAccessOf(ctx.db, userId, input.formId, ctx.locale);
   if (!access.decision.actions.view.allowed) return undefined;
   const plain = access.fields.filter((f) => !f.schema['x-encrypted']).map((f) => f.key);
-  const row = await findRecord(ctx.db, { formId: access.formId, recordId: input.recordId, scope: scopeOf(access, 'view'), keys: plain });
+  const row = await asSubject(ctx, userId, () => findRecord(ctx.db, { formId: access.formId, recordId: input.recordId, scope: scopeOf(access, 'view'), keys: plain }));
   return row ? { facts: { ownerId: row.owner_id, departmentId: row.department_id, values: row.values }, access } : undefined;
 }
