@@ -7,14 +7,14 @@
  * vocabulary's rules, independently of lib/policy.
  */
 import { randomUUID } from 'node:crypto';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { TestDatabase } from '../helpers/db';
 import { useWorld, customerForm, type Who, type World } from '../helpers/world';
 import { codeOf } from '../helpers/outcome';
 import type { Caller } from '@/lib/auth/principal';
 import { unsafeCallerAs } from '@/lib/auth/system-caller';
 import { BOM } from '@/lib/access/csv';
-import { covers, type FieldMode, type Grant, type GrantScope } from '@/lib/policy';
+import { type FieldMode, type Grant, type GrantScope } from '@/lib/policy';
 import {
   accessByForm,
   accessByUser,
@@ -27,53 +27,6 @@ import {
 } from '@/lib/access/operations';
 import { actionSentence, fieldSentences } from '@/lib/access/wording';
 
-/*
- * View-as and explain-on-a-record read records through lib/records' public face
- * (rowFactsForExplain, listRecordsAs, getRecordAs). Where the real ones exist they are used
- * (the spread puts them last); until then these stand-ins, written from the policy core's
- * own `covers`, let the access operations' wiring (which subject, which audit) be tested. The
- * expectations below come from the world's ownership, never from the stand-ins.
- */
-vi.mock('@/lib/records/operations', async (importOriginal) => {
-  const real = await importOriginal<Record<string, unknown>>();
-  const { AppError } = await import('@/lib/errors');
-  const loader = await import('@/lib/records/grant-loader');
-  type Ctx = { db: import('@/lib/db/connection').Database };
-  type Subject = import('@/lib/records/grant-loader').Subject;
-  const rowsOf = async (ctx: Ctx, formId: string) =>
-    ctx.db.selectFrom('records').select(['id', 'owner_id', 'department_id', 'values']).where('form_id', '=', formId).where('deleted_at', 'is', null).execute();
-  const plainFacts = (form: import('@/lib/records/grant-loader').FormPolicyInput, r: { owner_id: string; department_id: string | null; values: Record<string, unknown> }) => ({
-    ownerId: r.owner_id,
-    departmentId: r.department_id,
-    values: Object.fromEntries(Object.entries(r.values).filter(([k]) => form.fields.some((f) => f.key === k && !f.encrypted))),
-  });
-  const visible = async (ctx: Ctx, subject: Subject, formId: string) => {
-    const [form] = await loader.loadFormPolicyInputs(ctx.db, [formId]);
-    const d = loader.decisionFor(subject, form);
-    if (!d.actions.view.allowed) throw new AppError('not_found', 'not found');
-    const rows = (await rowsOf(ctx, formId)).filter((r) => covers(d.actions.view.scope, plainFacts(form, r), d.me));
-    const view = { formId, name: form.name, fields: form.fields.map((f) => ({ key: f.key, title: f.key, kind: 'text', mode: d.ceiling[f.key] })), schema: form.definition };
-    return { rows, view };
-  };
-  const standIns = {
-    async rowFactsForExplain(ctx: Ctx, formId: string, recordId: string) {
-      const [form] = await loader.loadFormPolicyInputs(ctx.db, [formId]);
-      const r = (await rowsOf(ctx, formId)).find((x) => x.id === recordId);
-      return r && form ? plainFacts(form, r) : undefined;
-    },
-    async listRecordsAs(ctx: Ctx, subject: Subject, input: { formId: string; page?: number; pageSize?: number }) {
-      const { rows, view } = await visible(ctx, subject, input.formId);
-      return { items: rows.map((r) => ({ id: r.id })), total: rows.length, page: input.page ?? 1, pageSize: input.pageSize ?? 20, view };
-    },
-    async getRecordAs(ctx: Ctx, subject: Subject, input: { formId: string; recordId: string }) {
-      const { rows, view } = await visible(ctx, subject, input.formId);
-      const r = rows.find((x) => x.id === input.recordId);
-      if (!r) throw new AppError('not_found', 'not found');
-      return { record: { id: r.id }, view };
-    },
-  };
-  return { ...standIns, ...real };
-});
 
 let t: TestDatabase;
 let w: World;
