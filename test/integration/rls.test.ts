@@ -50,6 +50,9 @@ vi.mock('@/lib/records/scope-sql', async (importOriginal) => {
  */
 const OPERATIONS_SPEAK_NEW_SCOPES = false;
 
+/** Tests that build a database of their own (a fresh PGlite takes long on a loaded machine). */
+const FRESH_WORLD_TIMEOUT = 120_000;
+
 let t: TestDatabase;
 let w: World;
 useWorld((db, world) => ((t = db), (w = world)));
@@ -59,9 +62,11 @@ interface Extra {
   /** Owned by the support user, in the support department: outside every sales scope. */
   supportRecord: string;
   vip: string[];
-  users: Record<'treeLead' | 'vipDesk' | 'watcher', string>;
+  users: Record<'treeLead' | 'vipDesk' | 'watcher' | 'former', string>;
   /** The watcher's own record (view all, edit and delete own). */
   watcherRecord: string;
+  /** Owned by `former`, whose grant (their department, 客服部) does not cover it: owning gives nothing by itself. */
+  formerRecord: string;
 }
 
 /** What every world of this file has besides the common one. */
@@ -93,7 +98,10 @@ async function extend(db: Database, world: World): Promise<Extra> {
     }),
   };
   const watcherRecord = await record(users.watcher, world.departments.sales2, { name: '观察员的客户', level: 'C' });
-  return { center, supportRecord, vip, users, watcherRecord };
+  // A salesperson moved to 客服部, whose group now views its department only: their old customer stays in 销售二部.
+  const former = await userWithGrant(db, world, 'former', world.departments.support, { actions: { view: { scope: 'department' } } });
+  const formerRecord = await record(former, world.departments.sales2, { name: '调岗前的客户' });
+  return { center, supportRecord, vip, users: { ...users, former }, watcherRecord, formerRecord };
 }
 
 /** A user in `department` whose only group holds `grant` on the world's form. */
@@ -160,9 +168,11 @@ describe('RLS alone holds: the operations with the application scope filter swit
     [
       { scope: 'own', who: w.users.sales1, covers: w.records.sales1, viaOperations: true },
       { scope: 'department', who: w.users.lead1, covers: [...w.records.sales1, ...w.records.sales2], viaOperations: true },
-      // Everything under 销售中心 (the watcher's record is in 销售二部), not 客服部.
-      { scope: 'department-tree', who: x.users.treeLead, covers: [...w.records.sales1, ...w.records.sales2, ...w.records.sales3, x.watcherRecord], viaOperations: OPERATIONS_SPEAK_NEW_SCOPES },
-      { scope: 'all', who: w.users.support, covers: [...w.records.sales1, ...w.records.sales2, ...w.records.sales3, x.supportRecord, x.watcherRecord], viaOperations: true },
+      // Owning a record outside one's scope opens nothing.
+      { scope: 'department (owning a record outside it)', who: x.users.former, covers: [x.supportRecord], viaOperations: true },
+      // Everything under 销售中心 (the watcher's and the former salesperson's records are in 销售二部), not 客服部.
+      { scope: 'department-tree', who: x.users.treeLead, covers: [...w.records.sales1, ...w.records.sales2, ...w.records.sales3, x.watcherRecord, x.formerRecord], viaOperations: OPERATIONS_SPEAK_NEW_SCOPES },
+      { scope: 'all', who: w.users.support, covers: [...w.records.sales1, ...w.records.sales2, ...w.records.sales3, x.supportRecord, x.watcherRecord, x.formerRecord], viaOperations: true },
       { scope: 'condition (level = VIP)', who: x.users.vipDesk, covers: x.vip, viaOperations: OPERATIONS_SPEAK_NEW_SCOPES },
     ] as const;
 
@@ -178,9 +188,9 @@ describe('RLS alone holds: the operations with the application scope filter swit
     await sql`alter table records disable row level security`.execute(own.db);
     const page = await listRecords(as(world.users.sales1), { formId: world.formId, pageSize: 100 });
     expect(page.total).toBe(9);
-  });
+  }, FRESH_WORLD_TIMEOUT);
 
-  for (const scopeCase of ['own', 'department', 'department-tree', 'all', 'condition (level = VIP)']) {
+  for (const scopeCase of ['own', 'department', 'department (owning a record outside it)', 'department-tree', 'all', 'condition (level = VIP)']) {
     const run = () => cases().find((c) => c.scope === scopeCase)!;
     it.skipIf(!OPERATIONS_SPEAK_NEW_SCOPES && (scopeCase === 'department-tree' || scopeCase.startsWith('condition')))(
       `${scopeCase}: list, count and get return exactly the covered records`,
@@ -239,7 +249,7 @@ describe('RLS alone holds: the operations with the application scope filter swit
     await deleteRecord(as(more.users.watcher), { formId: world.formId, recordId: more.watcherRecord });
     await deleteRecord(as(world.users.lead1), { formId: world.formId, recordId: world.records.sales2[0] });
     expect(sorted((await allRecords(own.db, world.formId)).filter((r) => r.deleted_at).map((r) => r.id))).toEqual(sorted([more.watcherRecord, world.records.sales2[0]]));
-  });
+  }, FRESH_WORLD_TIMEOUT);
 
   it('giving a record away or creating one for someone else is refused without an assign grant, and nothing is stored', async () => {
     const mine = (await allRecords(t.db, w.formId)).find((r) => r.id === w.records.sales1[2])!;
