@@ -47,9 +47,11 @@ export default defineConfig({
   },
   // The walkthrough is a fresh install's first hour, so it runs first; the other specs build
   // their own world on top of whatever install they find (they create the admin if needed).
+  // The permission editor changes the example's grants, so it runs after the specs that use them.
   projects: [
     { name: 'walkthrough', testMatch: /walkthrough\.spec\.ts$/ },
-    { name: 'review', testIgnore: /walkthrough\.spec\.ts$/ },
+    { name: 'review', testIgnore: /(walkthrough|permission-editor)\.spec\.ts$/ },
+    { name: 'editor', testMatch: /permission-editor\.spec\.ts$/ },
   ],
   webServer: {
     command: `npm run build && npm run serve -- -p ${PORT}`,

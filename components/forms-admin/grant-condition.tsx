@@ -124,16 +124,17 @@ export function ConditionEditor({ title, fields, hiddenKeys, initial, check, onO
       destroyOnHidden
     >
       <p className={styles.conditionIntro}>{t('intro')}</p>
-      <Segmented
-        size="small"
-        value={mode}
-        onChange={(v) => switchMode(v as 'builder' | 'json')}
-        options={[
-          { value: 'builder', label: t('builder'), disabled: mode === 'json' && parsedJson.ok && !jsonFlat },
-          { value: 'json', label: t('jsonMode') },
-        ]}
-        className={styles.conditionMode}
-      />
+      <div className={styles.conditionMode}>
+        <Segmented
+          size="small"
+          value={mode}
+          onChange={(v) => switchMode(v as 'builder' | 'json')}
+          options={[
+            { value: 'builder', label: t('builder'), disabled: mode === 'json' && parsedJson.ok && !jsonFlat },
+            { value: 'json', label: t('jsonMode') },
+          ]}
+        />
+      </div>
       {mode === 'builder' ? (
         <div className={styles.conditionBuilder}>
           <div className={styles.conditionJoin}>
@@ -204,7 +205,8 @@ function ConditionRow({
   const t = useTranslations('grants.condition');
   const target = targetOf(row.field, fields);
   const ops = operatorsFor(target);
-  const dynamicAllowed = row.op !== 'in' && (target?.kind === 'owner' || target?.kind === 'department' || target?.kind === 'string');
+  // The caller's id or department compares with the owner and department columns, or with a free text field.
+  const dynamicAllowed = row.op !== 'in' && (target?.kind === 'owner' || target?.kind === 'department' || (target?.kind === 'string' && !target.options));
   const valueKind = row.value.kind;
   const literal = row.value.kind === 'literal' ? row.value.value : undefined;
   const setLiteral = (value: Literal | Literal[] | undefined) => onChange({ ...row, value: { kind: 'literal', value } });
@@ -281,6 +283,10 @@ function ConditionRow({
         options={fieldOptions}
         placeholder={t('fieldPlaceholder')}
         className={styles.conditionField}
+        // A short list, fully rendered (no virtual scroll), wide enough for the reasons a field is disabled.
+        virtual={false}
+        listHeight={360}
+        popupMatchSelectWidth={false}
         data-testid={`condition-field-${index}`}
       />
       <Select

@@ -75,7 +75,9 @@ export function setMode(g: EditGrant, key: string, mode: FieldMode | undefined):
   const fields = { ...next.fields };
   if (mode) fields[key] = mode;
   else delete fields[key];
-  next.fields = fields;
+  // No modes at all is the same grant as no `fields`: saving it back must be no change.
+  if (Object.keys(fields).length) next.fields = fields;
+  else delete next.fields;
   return next;
 }
 

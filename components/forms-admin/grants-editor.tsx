@@ -262,12 +262,12 @@ export function GrantsEditor({ formId, data, saveAction }: { formId: string; dat
     );
   };
 
-  const firstColumn = { fixed: screens.md ? ('left' as const) : undefined };
+  // On a phone the row names scroll away with the matrix, narrower, instead of taking half the screen for good.
+  const firstColumn = screens.md ? { fixed: 'left' as const, width: 190 } : { width: 130 };
   const actionColumns: ColumnsType<{ key: RecordAction }> = [
     {
       key: 'action',
       title: t('action'),
-      width: 190,
       ...firstColumn,
       render: (_, r) => (
         <div>
@@ -341,7 +341,6 @@ export function GrantsEditor({ formId, data, saveAction }: { formId: string; dat
     {
       key: 'field',
       title: t('field'),
-      width: 190,
       ...firstColumn,
       render: (_, r) =>
         r.field ? (
@@ -358,13 +357,9 @@ export function GrantsEditor({ formId, data, saveAction }: { formId: string; dat
                   </Tag>
                 </Tooltip>
               )}
-              {r.field.mask ? (
+              {r.field.mask && (
                 <Tag color="purple" variant="outlined">
                   {t('maskRule', { rule: maskName(r.field.mask) })}
-                </Tag>
-              ) : (
-                <Tag variant="outlined" className={styles.noMask}>
-                  {t('noMaskRule')}
                 </Tag>
               )}
               {r.field.owner && <Tag variant="outlined">{t('ownerField')}</Tag>}

@@ -174,8 +174,7 @@ test('20: the builder and the grant editor ask before unsaved changes are lost',
   const grantsUrl = builderUrl.replace(/\/builder$/, '/grants');
   await page.goto(grantsUrl);
   // The draft above was never saved; the grant editor starts clean.
-  const card = page.getByTestId('grant-客服');
-  await card.getByTestId('switch-客服-edit').click();
+  await page.getByTestId('switch-客服-edit').click();
   await page.locator('.fw-shell__sider').getByRole('link', { name: '用户', exact: true }).click();
   await expect(page.locator('.ant-modal-confirm-title', { hasText: '离开此页面？' })).toBeVisible();
   await page.getByTestId('unsaved-stay').click();
