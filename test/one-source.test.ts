@@ -56,33 +56,26 @@ describe('JSON results are parsed in one place', () => {
   });
 });
 
-describe('the grant vocabulary is defined once (lib/policy/vocabulary.ts)', () => {
+describe('the grant vocabulary is defined once (lib/policy/grants.ts)', () => {
   it('the grant schema is built from it and accepts exactly it', async () => {
-    const { grantSchema, recordActions, rowScopes, scopedActions } = await import('@/lib/policy/vocabulary');
-    const { isValidGrant } = await import('@/lib/policy/decide');
+    const { grantSchema, recordActions, rowScopes, isValidGrant } = await import('@/lib/policy/grants');
     expect(Object.keys(grantSchema.properties.actions.properties)).toEqual([...recordActions]);
-    for (const a of scopedActions) {
+    for (const a of recordActions.filter((x) => x !== 'create')) {
       for (const scope of rowScopes) expect(isValidGrant({ actions: { [a]: { scope } } })).toBe(true);
       expect(isValidGrant({ actions: { [a]: { scope: 'everyone' } } })).toBe(false);
-      expect(isValidGrant({ actions: { [a]: {} } })).toBe(false);
     }
-    for (const a of recordActions.filter((x) => !(scopedActions as readonly string[]).includes(x))) {
-      expect(isValidGrant({ actions: { [a]: {} } })).toBe(true);
-      expect(isValidGrant({ actions: { [a]: { scope: 'all' } } })).toBe(false);
-    }
+    expect(isValidGrant({ actions: { create: {} } })).toBe(true);
+    expect(isValidGrant({ actions: { export: {} } })).toBe(false);
   });
 
-  it('no other module restates actions, scopes or field modes, and the only grant schema file is the generated one', () => {
-    const lists = [/'own',\s*'department'/, /'view',\s*'create',\s*'edit'/, /'hidden',\s*'masked',\s*'read'/];
+  it('no other module restates actions, scopes or field modes, and there is no second grant schema', () => {
+    const lists = [/'own',\s*'department',\s*'all'/, /'view',\s*'create',\s*'edit',\s*'delete'/, /'hidden',\s*'masked',\s*'read',\s*'write'/];
     const restated = files
-      // lib/policy/grants.ts is the old vocabulary, deleted when lib/records moves over.
-      .filter((f) => !f.endsWith('lib/policy/vocabulary.ts') && !f.endsWith('lib/policy/grants.ts'))
+      .filter((f) => !f.endsWith('lib/policy/grants.ts'))
       .filter((f) => lists.some((re) => re.test(readFileSync(f, 'utf8'))))
       .map((f) => relative(root, f));
     expect(restated).toEqual([]);
-    // schemas/grant.schema.json is generated from grantSchema; lib/policy/vocabulary.test.ts keeps it equal.
-    const copies = readdirSync(join(root, 'schemas')).filter((f) => f.endsWith('.json') && readFileSync(join(root, 'schemas', f), 'utf8').includes('grant.schema.json'));
-    expect(copies).toEqual(['grant.schema.json']);
+    expect(readdirSync(join(root, 'schemas'))).not.toContain('grant.schema.json');
   });
 });
 
