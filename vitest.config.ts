@@ -30,7 +30,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['lib/**/*.test.ts', 'test/*.test.ts', 'cli/**/*.test.ts', 'components/**/*.test.ts'] },
+        test: { name: 'unit', include: ['lib/**/*.test.ts', 'test/*.test.ts', 'test/policy/**/*.test.ts', 'cli/**/*.test.ts', 'components/**/*.test.ts'] },
       },
       { extends: true as const, test: { name: 'pglite', include: integration, env: { FW_TEST_DB: 'pglite' } } },
       ...(postgresUrl

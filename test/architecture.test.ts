@@ -113,7 +113,7 @@ describe('planted bypasses are caught by the allowlist', () => {
   beforeAll(async () => {
     // A copy of the tree (node_modules linked) with the bypasses planted in it.
     dir = mkdtempSync(path.join(tmpdir(), 'fw-arch-'));
-    for (const p of ['app', 'components', 'lib', 'cli', 'i18n', 'messages', 'migrations', 'schemas', 'test/helpers', 'next.config.ts', 'server.ts', 'tsconfig.json', 'package.json']) {
+    for (const p of ['app', 'components', 'lib', 'cli', 'i18n', 'messages', 'migrations', 'schemas', 'test/helpers', 'test/policy', 'next.config.ts', 'server.ts', 'tsconfig.json', 'package.json']) {
       cpSync(path.join(root, p), path.join(dir, p), { recursive: true });
     }
     symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
