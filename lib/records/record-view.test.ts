@@ -125,7 +125,11 @@ describe('record-view per-page policy cache', () => {
     fc.assert(
       fc.property(
         fc.array(grant, { minLength: 1, maxLength: 3 }),
-        fc.constantFrom({ departmentId: DEPTS[0], tree: DEPTS }, { departmentId: DEPTS[1], tree: [DEPTS[1]] }, { departmentId: null, tree: [] as string[] }),
+        fc.constantFrom<{ departmentId: string | null; tree: string[] }>(
+          { departmentId: DEPTS[0], tree: DEPTS },
+          { departmentId: DEPTS[1], tree: [DEPTS[1]] },
+          { departmentId: null, tree: [] },
+        ),
         fc.array(row, { minLength: 1, maxLength: 12 }),
         (grants, me, rows) => {
           const form = formAccess(grants, me);
