@@ -461,7 +461,7 @@ export const revealField = defineOperation({
       .where('actor_id', '=', ctx.principal.userId)
       .where('at', '>', sql<Date>`now() - interval '1 hour'`)
       .where('action', '=', 'records.reveal')
-      .where('outcome', '=', 'success')
+      .where('outcome', '=', 'ok')
       .executeTakeFirstOrThrow();
     if (recent.n >= revealLimit()) {
       throw new AppError('rate_limited', msg(ctx.locale, 'errors.records.revealRateLimited', { limit: revealLimit() }), { retryAfter: 3600 });
