@@ -9,9 +9,9 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { actionsOnRow, decide, modesOn, revealOn, type FieldMode } from '@/lib/policy';
 import { effectiveMaskRule, maskValue } from '@/lib/masking';
-import { fieldsOf, type FormDefinition } from '@/lib/forms/definition';
+import { fieldsOf, policyFieldsOf, type FormDefinition } from '@/lib/forms/definition';
 import type { FieldCrypto } from '@/lib/crypto/keyring';
-import { policyFieldsOf, type FormAccess } from './form-access';
+import type { FormAccess } from './form-access';
 import type { RecordRow } from './record-query';
 import { recordView } from './record-view';
 
@@ -90,7 +90,7 @@ function formAccess(grants: unknown[], me: { departmentId: string | null; tree: 
     grants: groupGrants,
     ownerKey: 'owner',
     crypto: noCrypto,
-    decision: decide({ me: { userId: USERS[0], departmentId: me.departmentId, departmentTree: me.tree }, grants: groupGrants, fields: policyFieldsOf(fields) }),
+    decision: decide({ me: { userId: USERS[0], departmentId: me.departmentId, departmentTree: me.tree }, grants: groupGrants, fields: policyFieldsOf(definition) }),
   };
 }
 
