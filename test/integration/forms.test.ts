@@ -106,7 +106,7 @@ describe('form definitions', () => {
       expect((await failure(setFormGrants(w.caller('admin'), { formId: w.formId, grants: [{ groupId: support.groupId, grant }] }))).code).toBe('invalid_input');
     }
     const stored = await getFormGrants(w.caller('admin'), { formId: w.formId });
-    expect(stored.groups.find((g) => g.groupName === '客服')!.grant).toEqual({ actions: { view: { scope: 'all' } } });
+    expect(stored.groups.find((g) => g.groupName === '客服')!.grant).toEqual({ actions: { view: { scope: 'all' } }, fields: { '*': 'read' } });
   });
 
   it('an unpublished form is not usable by staff', async () => {
