@@ -9,8 +9,9 @@ import { randomUUID } from 'node:crypto';
 import { defineOperation, type OperationContext, type OperationInput } from '@/lib/operation';
 import { AppError } from '@/lib/errors';
 import { msg, type Locale } from '@/lib/i18n';
-import { canSortBy, mayAssign, revealOn, revealScope, searchableKeys, FALSE, type ScopeExpr, type RowFacts } from '@/lib/policy';
+import { canSortBy, mayAssign, revealOn, revealScope, searchableKeys, FALSE, TRUE, type ScopeExpr, type RowFacts } from '@/lib/policy';
 import { env } from '@/lib/env';
+import { SYSTEM_USER_ID } from '@/lib/auth/principal';
 import { formAccessPrefetch, listFormAccess, loadFormAccess, loadFormAccessOf, type FormAccess, type Subject } from './form-access';
 import { compileScope } from './scope-sql';
 import { openValue } from './protect';
@@ -598,8 +599,9 @@ export async function getRecordAs(ctx: OperationContext, userId: string, input: 
  */
 export async function rowFactsForExplain(ctx: OperationContext, userId: string, input: { formId: string; recordId: string }): Promise<{ facts: RowFacts; access: FormAccess } | undefined> {
   const { access } = await loadFormAccessOf(ctx.db, userId, input.formId, ctx.locale);
-  if (!access.decision.actions.view.allowed) return undefined;
   const plain = access.fields.filter((f) => !f.schema['x-encrypted']).map((f) => f.key);
-  const row = await asSubject(ctx, userId, () => findRecord(ctx.db, { formId: access.formId, recordId: input.recordId, scope: scopeOf(access, 'view'), keys: plain }));
+  // Explain answers for records the user cannot see too ("not visible, because …"), so the facts
+  // are read unscoped, as the system: they feed the decision and are never shown themselves.
+  const row = await asSubject(ctx, SYSTEM_USER_ID, () => findRecord(ctx.db, { formId: access.formId, recordId: input.recordId, scope: compiled(access, TRUE), keys: plain }));
   return row ? { facts: { ownerId: row.owner_id, departmentId: row.department_id, values: row.values }, access } : undefined;
 }

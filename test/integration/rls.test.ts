@@ -92,14 +92,14 @@ async function extend(db: Database, world: World): Promise<Extra> {
       actions: { view: { scope: { field: 'level', eq: 'VIP' } }, edit: { scope: { field: 'level', eq: 'VIP' } } },
       fields: { '*': 'write' },
     }),
-    // Old vocabulary on purpose (no field modes): the operations of today accept it.
     watcher: await userWithGrant(db, world, 'watcher', world.departments.sales2, {
       actions: { view: { scope: 'all' }, create: {}, edit: { scope: 'own' }, delete: { scope: 'own' } },
+      fields: { '*': 'write' },
     }),
   };
   const watcherRecord = await record(users.watcher, world.departments.sales2, { name: '观察员的客户', level: 'C' });
   // A salesperson moved to 客服部, whose group now views its department only: their old customer stays in 销售二部.
-  const former = await userWithGrant(db, world, 'former', world.departments.support, { actions: { view: { scope: 'department' } } });
+  const former = await userWithGrant(db, world, 'former', world.departments.support, { actions: { view: { scope: 'department' } }, fields: { '*': 'read' } });
   const formerRecord = await record(former, world.departments.sales2, { name: '调岗前的客户' });
   return { center, supportRecord, vip, users: { ...users, former }, watcherRecord, formerRecord };
 }
@@ -253,15 +253,16 @@ describe('RLS alone holds: the operations with the application scope filter swit
 
   it('giving a record away or creating one for someone else is refused without an assign grant, and nothing is stored', async () => {
     const mine = (await allRecords(t.db, w.formId)).find((r) => r.id === w.records.sales1[2])!;
-    // Refused by PostgreSQL (WITH CHECK), answered as an honest 403, not a 500.
+    // Refused by the owner rules of record-write (a field error on the owner) before PostgreSQL's
+    // WITH CHECK would refuse it as the second wall; never a 500, never written.
     const code = await codeOf(updateRecord(as(w.users.sales1), { formId: w.formId, recordId: mine.id, version: mine.version, values: { owner: w.users.sales3 } }));
-    expect(code).toBe('forbidden');
+    expect(code).toBe('invalid_input');
     const after = (await allRecords(t.db, w.formId)).find((r) => r.id === mine.id)!;
     expect({ owner: after.owner_id, version: after.version }).toEqual({ owner: mine.owner_id, version: mine.version });
 
     const count = async () => (await allRecords(t.db, w.formId)).length;
     const n = await count();
-    expect(await codeOf(createRecord(as(w.users.sales1), { formId: w.formId, values: { name: '代建', phone: '13912345678', owner: w.users.sales3 } }))).toBe('forbidden');
+    expect(await codeOf(createRecord(as(w.users.sales1), { formId: w.formId, values: { name: '代建', phone: '13912345678', owner: w.users.sales3 } }))).toBe('invalid_input');
     expect(await count()).toBe(n);
   });
 });
