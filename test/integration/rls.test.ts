@@ -48,7 +48,7 @@ vi.mock('@/lib/records/scope-sql', async (importOriginal) => {
  * form before any query. Set to true when lib/records decides with lib/policy/decide.ts; the
  * raw-SQL tests below prove those scopes in RLS today.
  */
-const OPERATIONS_SPEAK_NEW_SCOPES = false;
+const OPERATIONS_SPEAK_NEW_SCOPES = true;
 
 /** Tests that build a database of their own (a fresh PGlite takes long on a loaded machine). */
 const FRESH_WORLD_TIMEOUT = 120_000;
