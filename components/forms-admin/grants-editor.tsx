@@ -6,7 +6,7 @@
  * the problem shown at its cell; the whole form is saved in one action (setFormGrants), which
  * checks again. No grant means no access.
  */
-import { useMemo, useState } from 'react';
+import { useMemo, useState, useSyncExternalStore } from 'react';
 import Link from 'next/link';
 import { Alert, App, Button, Card, Checkbox, Collapse, Dropdown, Empty, Grid, Select, Switch, Table, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
@@ -68,6 +68,8 @@ interface CellProblems {
 
 const initialDrafts = (groups: readonly Group[]): Drafts => Object.fromEntries(groups.map((g) => [g.groupId, editable(g.grant)]));
 
+const noSubscription = () => () => {};
+
 export function GrantsEditor({ formId, data, saveAction }: { formId: string; data: FormGrantsDTO; saveAction: Action<SetFormGrantsInput, { changed: number }> }) {
   const t = useTranslations('grants');
   const tm = useTranslations('builder.props.masks');
@@ -75,6 +77,9 @@ export function GrantsEditor({ formId, data, saveAction }: { formId: string; dat
   const run = useRunAction();
   const { modal } = App.useApp();
   const screens = Grid.useBreakpoint();
+  // True once React runs in the browser: the matrices say so (data-hydrated), so a browser
+  // test does not toggle a switch the server rendered before its handler exists.
+  const hydrated = useSyncExternalStore(noSubscription, () => true, () => false);
   const summary = useConditionSummary(data.fields);
   const { fields, groups } = data;
 
@@ -462,7 +467,14 @@ export function GrantsEditor({ formId, data, saveAction }: { formId: string; dat
         </Card>
       ) : (
         <>
-          <Card variant="outlined" className={styles.section} title={t('actionsTitle')} extra={<span className={styles.sectionHelp}>{t('actionsHelp')}</span>}>
+          <Card
+            variant="outlined"
+            className={styles.section}
+            title={t('actionsTitle')}
+            extra={<span className={styles.sectionHelp}>{t('actionsHelp')}</span>}
+            data-hydrated={hydrated ? 'true' : undefined}
+            data-testid="grants-editor"
+          >
             <Table
               size="small"
               pagination={false}

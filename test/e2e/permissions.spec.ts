@@ -55,7 +55,8 @@ test('客服 sees phones masked, reveals one with a reason, never sees 身份证
   expect(html).not.toContain(plain);
   await shot(page, '31-support-reveal');
   await dialog.getByTestId('reveal-close').click();
-  // Shown once: after closing, the page shows the masked value again, and a reload too.
+  // Shown once: once the dialog has closed, the page shows the masked value again, and a reload too.
+  await expect(page.getByTestId('revealed-value')).toHaveCount(0);
   await expect(masked).toHaveText(MASKED_PHONE);
   expect(await page.content()).not.toContain(plain);
   await page.reload();
