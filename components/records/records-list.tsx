@@ -11,7 +11,7 @@ import { Alert, Avatar, Button, Card, Empty, Input, Table, Tooltip, type TablePr
 import type { SortOrder } from 'antd/es/table/interface';
 import { useTranslations } from 'next-intl';
 import { fieldsOf, type FormDefinition } from '@/lib/forms/definition';
-import type { FormView } from '@/lib/records/dto';
+import { listColumns, type FormView } from '@/lib/records/dto';
 import { PageHeader } from '../page-header';
 import { DateTime, useFormatDateTime } from '../date-time';
 import { FieldValue } from '../record-form/field-value';
@@ -20,7 +20,6 @@ import type { ListQuery, RecordItem, RecordPageData } from './types';
 import styles from './records.module.css';
 import { LockOutlined, PlusOutlined, ReloadOutlined } from '../icons';
 
-const MAX_FIELD_COLUMNS = 6;
 const COLUMN_WIDTHS: Partial<Record<string, number>> = {
   phone: 124,
   'id-card': 176,
@@ -59,8 +58,8 @@ export function RecordsList({
   const views = useMemo(() => new Map(form.fields.map((f) => [f.key, f])), [form.fields]);
   const fields = useMemo(() => fieldsOf(form.definition).filter((f) => views.get(f.key)?.mode !== 'hidden'), [form.definition, views]);
   const ownerField = fields.find((f) => f.kind === 'owner');
-  // Short fields make the columns; long text (notes, addresses) reads better on the record page.
-  const shown = fields.filter((f) => f.kind !== 'owner' && f.kind !== 'textarea' && f.kind !== 'address').slice(0, MAX_FIELD_COLUMNS);
+  // The same columns the server sent the rows for (nothing else is in them).
+  const shown = useMemo(() => listColumns({ schema: form.definition, fields: form.fields }), [form.definition, form.fields]);
   const searchable = fields.filter((f) => views.get(f.key)?.searchable);
   const recordHref = (id: string) => `${readOnly?.basePath ?? `/apps/${formId}`}/${id}`;
 

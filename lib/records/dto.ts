@@ -1,7 +1,7 @@
 /** What leaves the records door: plain objects, never rows. */
 import type { FromSchema } from 'json-schema-to-ts';
 import { nullableUuidSchema, uuidSchema } from '@/lib/forms/ajv';
-import type { FormDefinition } from '@/lib/forms/definition';
+import { fieldsOf, type FieldInfo, type FormDefinition } from '@/lib/forms/definition';
 import { fieldModes, recordActions } from '@/lib/policy/vocabulary';
 
 const userRefSchema = { type: 'object', additionalProperties: false, required: ['id', 'name'], properties: { id: uuidSchema, name: { type: 'string' } } } as const;
@@ -106,6 +106,23 @@ export const formViewSchema = {
 } as const;
 
 export type FormView = Omit<FromSchema<typeof formViewSchema>, 'schema'> & { schema: FormDefinition };
+
+export const MAX_LIST_COLUMNS = 6;
+
+/**
+ * The columns a records list shows, decided once for the server and the browser: the server
+ * selects, opens and sends only these fields (a list does not carry what it does not show),
+ * and the table renders exactly these. Short fields make the columns; the owner has its own
+ * column (from the record's owner), and long text (notes, addresses) reads better on the
+ * record page.
+ */
+export function listColumns(view: Pick<FormView, 'schema' | 'fields'>): FieldInfo[] {
+  const modes = new Map(view.fields.map((f) => [f.key, f.mode]));
+  return fieldsOf(view.schema)
+    .filter((f) => modes.has(f.key) && modes.get(f.key) !== 'hidden')
+    .filter((f) => f.kind !== 'owner' && f.kind !== 'textarea' && f.kind !== 'address')
+    .slice(0, MAX_LIST_COLUMNS);
+}
 
 export interface RecordPage {
   items: RecordDTO[];

@@ -30,7 +30,7 @@ import {
 } from './record-query';
 import { formView, keysToSelect, recordView, type RecordView } from './record-view';
 import { invalidValues, planWrite, sealWritten } from './record-write';
-import type { FormView, RecordDTO, RecordPage } from './dto';
+import { listColumns, type FormView, type RecordDTO, type RecordPage } from './dto';
 import { uuidSchema as uuid } from '@/lib/forms/ajv';
 
 export type { FormView, RecordDTO, RecordPage } from './dto';
@@ -111,7 +111,7 @@ const sortAllowed = (form: FormAccess, key: string) => sortColumns.has(key) || f
  * fields the caller sees selected, search matching a field only where the caller reads it in
  * plain, sort only by fields it reads in plain everywhere (an order is an oracle too).
  */
-async function readPage(ctx: OperationContext, form: FormAccess, input: ListQuery): Promise<RecordPage> {
+async function readPage(ctx: OperationContext, form: FormAccess, input: ListQuery, only?: ReadonlySet<string>): Promise<RecordPage> {
   requireView(form, ctx.locale);
   const d = form.decision;
   const page = input.page ?? 1;
@@ -125,11 +125,11 @@ async function readPage(ctx: OperationContext, form: FormAccess, input: ListQuer
   }
   const q = input.q?.trim();
   const searchable = form.fields.filter((f) => searchableKeys(d).includes(f.key) && f.schema.type === 'string');
-  const view = recordView(form);
+  const view = recordView(form, only);
   const { rows, total } = await listRecordPage(ctx.db, {
     formId: form.formId,
     scope: scopeOf(form, 'view'),
-    keys: keysToSelect(d),
+    keys: keysToSelect(d, only),
     sort: sortField ? { field: sortField.key, type: sortField.schema.type, order } : { column: sortKey as 'createdAt' | 'updatedAt', order },
     search: q ? { q, fields: searchable.map((f) => ({ key: f.key, where: compiled(form, d.readScope[f.key]) })) } : undefined,
     limit: pageSize,
@@ -187,6 +187,9 @@ export const getRecord = defineOperation({
   },
 });
 
+/** The fields a records page shows (list-columns.ts): the only ones its rows carry. */
+const columnsOf = (view: FormView) => new Set(listColumns(view).map((f) => f.key));
+
 /** The form as the caller sees it plus one page of records (or null without view): the records page, one operation. */
 export const recordsListPage = defineOperation({
   name: 'records.listPage',
@@ -203,7 +206,7 @@ export const recordsListPage = defineOperation({
     }
     // A hand-edited URL with a sort the caller may not use falls back to the default, not an error page.
     const sort = input.sort && sortAllowed(form, input.sort) ? input.sort : 'updatedAt';
-    return { form: view, page: await readPage(ctx, form, { ...input, sort }), sort };
+    return { form: view, page: await readPage(ctx, form, { ...input, sort }, columnsOf(view)), sort };
   },
 });
 
@@ -583,7 +586,7 @@ export async function listRecordsAs(ctx: OperationContext, userId: string, input
   const view = formView(access);
   // As on the records page: a sort that user may not use falls back to the default.
   const sort = input.sort && sortAllowed(access, input.sort) ? input.sort : 'updatedAt';
-  const page = access.decision.actions.view.allowed ? await asSubject(ctx, userId, () => readPage(ctx, access, { ...input, sort })) : null;
+  const page = access.decision.actions.view.allowed ? await asSubject(ctx, userId, () => readPage(ctx, access, { ...input, sort }, columnsOf(view))) : null;
   return { form: view, page, subject };
 }
 

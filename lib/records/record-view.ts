@@ -21,11 +21,12 @@ export interface RecordView {
 }
 
 /**
- * The fields a read selects: those the caller sees at least masked somewhere, and the plain
- * fields the caller's scopes read (a row in hand needs them to tell its modes).
+ * The fields a read selects: those the caller sees at least masked somewhere (only those in
+ * `only` when the caller shows only some, as a list does), and the plain fields the caller's
+ * scopes read (a row in hand needs them to tell its modes).
  */
-export function keysToSelect(d: Decision): string[] {
-  const keys = new Set(selectedKeys(d));
+export function keysToSelect(d: Decision, only?: ReadonlySet<string>): string[] {
+  const keys = new Set(selectedKeys(d).filter((k) => !only || only.has(k)));
   for (const g of d.grants) for (const s of Object.values(g.scopes)) fieldsRead(s, keys);
   return [...keys];
 }
@@ -89,9 +90,10 @@ function rowPolicies(d: Decision, form: FormAccess) {
 /**
  * A view for one request. Every value that fails to decrypt is reported as one
  * `records.decryptFailed` audit event per record (form, record and field names, never the
- * token or any value), so tampering leaves a trace.
+ * token or any value), so tampering leaves a trace. With `only`, the DTOs carry those fields
+ * and no others (a list sends only its columns).
  */
-export function recordView(form: FormAccess): RecordView {
+export function recordView(form: FormAccess, only?: ReadonlySet<string>): RecordView {
   const reported = new Map<string, AuditEntry>();
   const d = form.decision;
   const policyOf = rowPolicies(d, form);
@@ -105,6 +107,7 @@ export function recordView(form: FormAccess): RecordView {
       const unreadable: string[] = [];
       const revealable: { field: string; reasonRequired: boolean }[] = [];
       for (const f of form.fields) {
+        if (only && !only.has(f.key)) continue;
         const mode = modes[f.key];
         if (mode === 'hidden' || mode === 'write-on-create') continue;
         shownModes[f.key] = mode;

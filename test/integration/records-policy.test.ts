@@ -15,12 +15,14 @@ import {
   listRecords,
   listUsableForms,
   recordPage,
+  recordsListPage,
   revealField,
   updateRecord,
 } from '@/lib/records/operations';
 import * as forms from '@/app/api/v1/forms/route';
 import * as reveal from '@/app/api/v1/forms/[formId]/records/[recordId]/reveal/route';
 import type { Grant } from '@/lib/policy';
+import { listColumns } from '@/lib/records/dto';
 
 type GroupName = '销售' | '客服' | '管理者' | '部门主管';
 
@@ -97,6 +99,31 @@ describe('field modes on reads', () => {
     expect(hidden.code).toBe('invalid_input');
     expect(hidden.details).toEqual(unknown.details);
     expect(await codeOf(listRecords(w.caller('support'), { formId: w.formId, sort: 'name' }))).toBe('invalid_input');
+  });
+});
+
+describe('the records page', () => {
+  it('sends only the columns the list shows: long text stays on the record page, and the read audit names only those', async () => {
+    const { t, w } = await freshWorld();
+    const notes = `跟进内容-${Date.now()}`;
+    await t.db.updateTable('records').set({ values: sql`values || ${JSON.stringify({ notes })}::jsonb` }).where('form_id', '=', w.formId).execute();
+    const data = await recordsListPage(w.caller('manager'), { formId: w.formId, pageSize: 50 });
+    const columns = listColumns(data.form).map((f) => f.key);
+    // The manager may read notes (a textarea): the list does not show it, so it is not sent.
+    expect(data.form.fields.map((f) => f.key)).toContain('notes');
+    expect(columns).toEqual(['name', 'phone', 'level']);
+    expect(data.page!.items.length).toBeGreaterThan(0);
+    for (const item of data.page!.items) {
+      expect(Object.keys(item.values).sort()).toEqual([...columns].sort());
+      expect(Object.keys(item.modes).sort()).toEqual([...columns].sort());
+    }
+    expect(JSON.stringify(data)).not.toContain(notes);
+    const [event] = await auditOf(t, 'records.list');
+    expect([...(event.fields as string[])].sort()).toEqual([...columns].sort());
+    // The record page and the API still carry it.
+    const one = await recordPage(w.caller('manager'), { formId: w.formId, recordId: data.page!.items[0].id });
+    expect(one.record.values.notes).toBe(notes);
+    expect((await listRecords(w.caller('manager'), { formId: w.formId, pageSize: 1 })).items[0].values.notes).toBe(notes);
   });
 });
 
