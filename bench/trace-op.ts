@@ -35,7 +35,9 @@ async function main() {
     const db = await openDatabase({ kind: 'postgres', url: url.toString() });
     useDatabase(db);
     const w = await seedBench(db, RECORDS, 50);
+    const only = process.env.TRACE_CASES?.split(',');
     for (const [label, u] of [['sales', w.sales], ['support', w.support], ['vip', w.vip]] as const) {
+      if (only && !only.includes(label)) continue;
       const caller = { credential: { type: 'token' as const, token: u.token }, ip: '127.0.0.1', locale: 'zh-CN' as const };
       for (let i = 0; i < 20; i++) await listRecords(caller, { formId: w.formId, page: 2, pageSize: 20, sort: 'updatedAt', order: 'desc' });
       console.log(`--- ${label}`);
@@ -53,6 +55,9 @@ async function main() {
         const plan = await c.query(`explain (analyze, buffers) ${q.text}`, q.values);
         console.log(plan.rows.map((x) => x['QUERY PLAN']).join('\n'));
         await c.query('rollback');
+        // The raw query's total, as the owner of the data would count it (no RLS).
+        const raw = await c.query(`explain (analyze, buffers) select count(*) from records r where r.form_id = $1 and r.deleted_at is null and r.owner_id = $2`, [w.formId, u.id]);
+        console.log('--- raw count (no RLS) for the same owner\n' + raw.rows.map((x) => x['QUERY PLAN']).join('\n'));
         await c.end();
       }
     }
