@@ -1,10 +1,20 @@
 /**
- * `npm run bench`: the records list as the UI asks for it by default (the
- * records page: last updated first, 20 per page, no search), as a
- * salesperson (own scope) over 100,000 records and 50 owners, through the
- * operation and through the raw Kysely query of the same rows, on PGlite and
- * (when DATABASE_URL is set) on PostgreSQL; then the same page from the REST
- * endpoint under the production server (server.ts, as `npm run serve`) at 10 concurrent connections (autocannon).
+ * `npm run bench`: the records list as the UI asks for it by default (the records page: last
+ * updated first, 20 per page, no search), through the operation (records.list: policy, row-level
+ * security as formwarden_app, masking, read audit) and through the raw Kysely query of exactly the
+ * same rows, on PGlite and (when DATABASE_URL is set) on PostgreSQL, for three callers of the
+ * customer-management template (bench/seed.ts):
+ * - a salesperson (销售: view `own`, idNo masked);
+ * - 客服 (view `all`, phone masked, idNo hidden);
+ * - a salesperson whose view scope is a condition (own customers of level VIP);
+ * then the salesperson's list over BENCH_BIG_RECORDS (default 1,000,000) records in a separate
+ * PostgreSQL database, and the REST list (50 per page, as the salesperson) under the production
+ * server (server.ts, as `npm run serve`) at 10 concurrent connections (autocannon).
+ *
+ * Knobs: BENCH_RECORDS (100,000), BENCH_BIG_RECORDS (1,000,000; 0 skips), BENCH_ITERATIONS (400),
+ * BENCH_HTTP_SECONDS (10), BENCH_PORT (3400), BENCH_SKIP_BUILD, BENCH_NO_HTTP, BENCH_NO_PGLITE,
+ * BENCH_PROFILE=<dir> (the server runs under `node --cpu-prof`; summarise with
+ * `npx tsx bench/profile-summary.ts <dir>/*.cpuprofile`).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -15,17 +25,23 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import autocannon from 'autocannon';
 import { openDatabase, useDatabase, closeDb, type Database } from '@/lib/db/connection';
+import { APP_ROLE } from '@/lib/db/app-role';
 import { listRecords } from '@/lib/records/operations';
 import { fieldCrypto } from '@/lib/crypto/keyring';
 import { openValue } from '@/lib/records/protect';
 import type { Caller } from '@/lib/auth/principal';
-import { seedBench, type BenchWorld } from './seed';
+import { seedBench, type BenchUser, type BenchWorld } from './seed';
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 100_000);
+const BIG_RECORDS = Number(process.env.BENCH_BIG_RECORDS ?? 1_000_000);
 const OWNERS = 50;
 /** What app/(app)/apps/[formId]/page.tsx sends when the user opens a list. */
 const UI_DEFAULT = { pageSize: 20, sort: 'updatedAt', order: 'desc' } as const;
 const PAGE_SIZE = UI_DEFAULT.pageSize;
+/** The REST client's page. */
+const REST_PAGE_SIZE = 50;
+/** Pages cycled through per case (deep offsets would measure OFFSET, not the door). */
+const MAX_PAGES = 100;
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 400);
 const WARMUP = 40;
 const HTTP_SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 10);
@@ -34,10 +50,12 @@ const PORT = Number(process.env.BENCH_PORT ?? 3400);
 
 interface Row {
   database: string;
+  caller: string;
   what: string;
+  rows: number;
   p50: string;
   p95: string;
-  ratio: string;
+  'ratio p50 (p95)': string;
 }
 const rows: Row[] = [];
 const httpRows: Record<string, string>[] = [];
@@ -45,9 +63,43 @@ const httpRows: Record<string, string>[] = [];
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const ms = (v: number) => `${v.toFixed(2)} ms`;
 
+/** One caller's list: who asks, and the plain SQL filter that selects exactly the rows their scope allows. */
+interface Case {
+  name: string;
+  user: BenchUser;
+  /** The raw query's filter (besides form and not deleted). */
+  where: (w: BenchWorld) => ReturnType<typeof sql<boolean>>;
+  /** Encrypted fields the operation opens for this caller (masked or read; hidden ones never). */
+  opens: string[];
+  /** What every returned DTO must look like (scope and masking). */
+  check: (item: Awaited<ReturnType<typeof listRecords>>['items'][number], w: BenchWorld) => boolean;
+}
+
+const salesCase = (w: BenchWorld): Case => ({
+  name: '销售 (own; idNo masked)',
+  user: w.sales,
+  where: () => sql<boolean>`r.owner_id = ${w.sales.id}::uuid`,
+  opens: ['phone', 'idNo'],
+  check: (it) => it.owner.id === w.sales.id && it.modes.idNo === 'masked' && String(it.values.idNo).includes('*'),
+});
+const supportCase = (w: BenchWorld): Case => ({
+  name: '客服 (all; phone masked, idNo hidden)',
+  user: w.support,
+  where: () => sql<boolean>`true`,
+  opens: ['phone'],
+  check: (it) => it.modes.phone === 'masked' && String(it.values.phone).includes('*') && !('idNo' in it.values) && !('idNo' in it.modes),
+});
+const vipCase = (w: BenchWorld): Case => ({
+  name: '销售, condition (level = VIP and owner = $me)',
+  user: w.vip,
+  where: () => sql<boolean>`r.owner_id = ${w.vip.id}::uuid and r.values->'level' = '"VIP"'::jsonb`,
+  opens: ['phone', 'idNo'],
+  check: (it) => it.owner.id === w.vip.id && it.values.level === 'VIP',
+});
+
 /** The page a raw application would run: same rows, same order, same total, no policy, no audit. */
-async function rawPage(db: Database, w: BenchWorld, page: number, decrypt = false) {
-  const base = db.selectFrom('records as r').where('r.form_id', '=', w.formId).where('r.owner_id', '=', w.owners[0]).where('r.deleted_at', 'is', null);
+async function rawPage(db: Database, w: BenchWorld, c: Case, page: number, decrypt = false) {
+  const base = db.selectFrom('records as r').where('r.form_id', '=', w.formId).where('r.deleted_at', 'is', null).where(c.where(w));
   const [items, total] = await Promise.all([
     base
       .innerJoin('users as ou', 'ou.id', 'r.owner_id')
@@ -59,25 +111,46 @@ async function rawPage(db: Database, w: BenchWorld, page: number, decrypt = fals
       .execute(),
     base.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
   ]);
-  if (items.length !== PAGE_SIZE) throw new Error(`raw page ${page} returned ${items.length} rows`);
   if (decrypt) {
-    // The same plaintext the operation returns: open every sealed value.
+    // The same plaintext the operation opens: every sealed value of the fields it may see.
     const crypto = await fieldCrypto(db);
     for (const it of items) {
       const values = it.values as Record<string, unknown>;
-      for (const [k, v] of Object.entries(values)) {
-        const opened = openValue(crypto, w.formId, it.id, k, v);
+      for (const k of c.opens) {
+        const opened = openValue(crypto, w.formId, it.id, k, values[k]);
         if (!opened.ok) throw new Error('bench value did not decrypt');
         values[k] = opened.value;
       }
     }
   }
-  return total;
+  return { ids: items.map((i) => i.id), total: total.n };
 }
 
-async function measure(label: string, db: Database, w: BenchWorld) {
-  const caller: Caller = { credential: { type: 'token', token: w.token }, ip: '127.0.0.1', locale: 'zh-CN' };
-  const pages = RECORDS / OWNERS / PAGE_SIZE;
+const callerOf = (u: BenchUser): Caller => ({ credential: { type: 'token', token: u.token }, ip: '127.0.0.1', locale: 'zh-CN' });
+
+async function opPage(w: BenchWorld, c: Case, page: number) {
+  const r = await listRecords(callerOf(c.user), { formId: w.formId, page, ...UI_DEFAULT });
+  return r;
+}
+
+/** The operation and the raw query must return exactly the same rows: checked on the first and last page measured. */
+async function verify(label: string, rawDb: Database, w: BenchWorld, c: Case, pages: number) {
+  for (const page of new Set([1, pages])) {
+    const [op, raw] = [await opPage(w, c, page), await rawPage(rawDb, w, c, page, true)];
+    const ids = op.items.map((i) => i.id);
+    if (op.total !== raw.total || ids.length !== raw.ids.length || ids.some((id, k) => id !== raw.ids[k])) {
+      throw new Error(`${label} / ${c.name}: the operation returned other rows than the raw query on page ${page} (total ${op.total} vs ${raw.total})`);
+    }
+    if (ids.length === 0) throw new Error(`${label} / ${c.name}: no rows on page ${page}`);
+    const bad = op.items.find((it) => !c.check(it, w));
+    if (bad) throw new Error(`${label} / ${c.name}: a returned record breaks the scope or the field modes: ${JSON.stringify({ owner: bad.owner, modes: bad.modes })}`);
+  }
+}
+
+async function measure(label: string, rawDb: Database, w: BenchWorld, c: Case) {
+  const { total } = await rawPage(rawDb, w, c, 1);
+  const pages = Math.max(1, Math.min(MAX_PAGES, Math.floor(total / PAGE_SIZE)));
+  await verify(label, rawDb, w, c, pages);
   const op: number[] = [];
   const raw: number[] = [];
   const rawDecrypt: number[] = [];
@@ -85,12 +158,9 @@ async function measure(label: string, db: Database, w: BenchWorld) {
     const page = 1 + (i % pages);
     // Alternate which goes first so caches favour neither.
     const runs: [number[], () => Promise<unknown>][] = [
-      [op, async () => {
-        const r = await listRecords(caller, { formId: w.formId, page, ...UI_DEFAULT });
-        if (r.items.length !== PAGE_SIZE || r.items.some((it) => it.owner.id !== w.owners[0])) throw new Error('operation returned the wrong rows');
-      }],
-      [raw, () => rawPage(db, w, page)],
-      [rawDecrypt, () => rawPage(db, w, page, true)],
+      [op, () => opPage(w, c, page)],
+      [raw, () => rawPage(rawDb, w, c, page)],
+      [rawDecrypt, () => rawPage(rawDb, w, c, page, true)],
     ];
     if (i % 2) runs.reverse();
     for (const [sink, run] of runs) {
@@ -101,21 +171,18 @@ async function measure(label: string, db: Database, w: BenchWorld) {
     }
   }
   for (const a of [op, raw, rawDecrypt]) a.sort((x, y) => x - y);
-  const ratio = (a: number[]) => `${(pct(a, 50) / pct(raw, 50)).toFixed(2)}× (p95 ${(pct(a, 95) / pct(raw, 95)).toFixed(2)}×)`;
-  rows.push({ database: label, what: 'raw Kysely query (page + total)', p50: ms(pct(raw, 50)), p95: ms(pct(raw, 95)), ratio: '1.00×' });
-  rows.push({ database: label, what: 'raw query + decrypt the 2 encrypted fields', p50: ms(pct(rawDecrypt, 50)), p95: ms(pct(rawDecrypt, 95)), ratio: ratio(rawDecrypt) });
-  rows.push({
-    database: label,
-    what: 'records.list operation',
-    p50: ms(pct(op, 50)),
-    p95: ms(pct(op, 95)),
-    ratio: ratio(op),
-  });
+  const ratio = (a: number[]) => `${(pct(a, 50) / pct(raw, 50)).toFixed(2)}× (${(pct(a, 95) / pct(raw, 95)).toFixed(2)}×)`;
+  const row = (what: string, a: number[]) => rows.push({ database: label, caller: c.name, what, rows: total, p50: ms(pct(a, 50)), p95: ms(pct(a, 95)), 'ratio p50 (p95)': ratio(a) });
+  row('raw Kysely query (page + total)', raw);
+  row(`raw query + decrypt ${c.opens.join(', ')}`, rawDecrypt);
+  row('records.list operation', op);
+  console.log(`  ${label} / ${c.name}: operation p50 ${ms(pct(op, 50))}, raw ${ms(pct(raw, 50))}`);
 }
 
-async function startServer(env: Record<string, string>): Promise<ChildProcess> {
+async function startServer(env: Record<string, string>, profileDir?: string): Promise<ChildProcess> {
   // server.ts, as `npm run serve` (production refuses requests under a bare `next start`: lib/auth/client-ip.ts).
-  const child = spawn('npx', ['tsx', 'server.ts', '-p', String(PORT)], {
+  const args = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), '--import', 'tsx', 'server.ts', '-p', String(PORT)];
+  const child = spawn(process.execPath, args, {
     env: { ...process.env, ...env, NODE_ENV: 'production', PORT: String(PORT) },
     detached: true,
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -130,7 +197,16 @@ async function startServer(env: Record<string, string>): Promise<ChildProcess> {
     await new Promise((r) => setTimeout(r, 500));
   }
   process.kill(-child.pid!, 'SIGTERM');
-  throw new Error('next start did not come up on port ' + PORT);
+  throw new Error('the server did not come up on port ' + PORT);
+}
+
+async function stopServer(child: ChildProcess) {
+  // SIGTERM: server.ts closes and exits, which is when --cpu-prof writes its profile.
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  process.kill(-child.pid!, 'SIGTERM');
+  const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
 }
 
 async function httpBench(label: string, w: BenchWorld, env: Record<string, string>) {
@@ -138,26 +214,107 @@ async function httpBench(label: string, w: BenchWorld, env: Record<string, strin
     httpRows.push({ database: label, note: 'skipped: BENCH_NO_HTTP is set' });
     return;
   }
-  const server = await startServer(env);
+  const profileDir = process.env.BENCH_PROFILE ? path.resolve(process.env.BENCH_PROFILE, label) : undefined;
+  const server = await startServer(env, profileDir);
   try {
-    const url = `http://127.0.0.1:${PORT}/api/v1/forms/${w.formId}/records?${new URLSearchParams({ pageSize: String(PAGE_SIZE), sort: UI_DEFAULT.sort, order: UI_DEFAULT.order })}`;
-    const headers = { authorization: `Bearer ${w.token}` };
+    const url = `http://127.0.0.1:${PORT}/api/v1/forms/${w.formId}/records?${new URLSearchParams({ pageSize: String(REST_PAGE_SIZE), sort: UI_DEFAULT.sort, order: UI_DEFAULT.order })}`;
+    const headers = { authorization: `Bearer ${w.sales.token}` };
     const check = await fetch(url, { headers });
-    const body = (await check.json()) as { items?: unknown[] };
-    if (!check.ok || body.items?.length !== PAGE_SIZE) throw new Error(`REST check failed: ${check.status}`);
+    const body = (await check.json()) as { items?: { owner: { id: string }; modes: Record<string, string> }[] };
+    if (!check.ok || body.items?.length !== REST_PAGE_SIZE || body.items.some((it) => it.owner.id !== w.sales.id || it.modes.idNo !== 'masked')) {
+      throw new Error(`REST check failed: ${check.status}`);
+    }
     await autocannon({ url, headers, connections: 10, duration: 3 }); // warm up
     const r = await autocannon({ url, headers, connections: 10, duration: HTTP_SECONDS });
     if (r.non2xx || r.errors) throw new Error(`REST bench saw ${r.non2xx} non-2xx answers and ${r.errors} errors`);
     httpRows.push({
       database: label,
-      [`GET /api/v1/forms/{id}/records?pageSize=${PAGE_SIZE}&sort=updatedAt&order=desc`]: `${r.requests.average.toFixed(0)} req/s`,
+      [`GET /api/v1/forms/{id}/records?pageSize=${REST_PAGE_SIZE}&sort=updatedAt&order=desc (销售)`]: `${r.requests.average.toFixed(0)} req/s`,
       p50: `${r.latency.p50} ms`,
       p99: `${r.latency.p99} ms`,
       requests: String(r.requests.total),
+      ...(profileDir ? { note: `under --cpu-prof (${profileDir})` } : {}),
     });
   } finally {
-    process.kill(-server.pid!, 'SIGTERM');
-    await new Promise((r) => setTimeout(r, 1000));
+    await stopServer(server);
+  }
+}
+
+/**
+ * A PostgreSQL database in the production shape (docs/operations.md, "Database roles"): owned by
+ * an ordinary login role that is a member of formwarden_app; the app connects as that owner
+ * (migrations included), the seed and the raw query use the superuser connection.
+ */
+class ServerDatabase {
+  readonly name: string;
+  readonly appUrl: string;
+  readonly setupUrl: string;
+  constructor(
+    private admin: pg.Client,
+    serverUrl: string,
+    readonly owner: string,
+    suffix: string,
+  ) {
+    this.name = `fw_bench_${suffix}`;
+    const url = new URL(serverUrl);
+    url.pathname = `/${this.name}`;
+    this.setupUrl = url.toString();
+    [url.username, url.password] = [owner, `bench-${owner}`];
+    this.appUrl = url.toString();
+  }
+  async create() {
+    await this.admin.query(`create database ${this.name} owner ${this.owner}`);
+  }
+  async drop() {
+    await this.admin.query(`drop database if exists ${this.name} with (force)`);
+  }
+}
+
+async function postgresCases(serverUrl: string) {
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  const owner = `fw_bench_owner_${process.pid}`;
+  await admin.query(`create role ${owner} login password 'bench-${owner}' nosuperuser nobypassrls`);
+  await admin.query(`do $$ begin create role ${APP_ROLE} nologin nosuperuser nobypassrls noinherit; exception when duplicate_object or unique_violation then null; end $$`);
+  await admin.query(`grant ${APP_ROLE} to ${owner}`);
+  const databases = [new ServerDatabase(admin, serverUrl, owner, String(process.pid)), new ServerDatabase(admin, serverUrl, owner, `big_${process.pid}`)];
+  try {
+    const [main, big] = databases;
+    {
+      await main.create();
+      const app = await openDatabase({ kind: 'postgres', url: main.appUrl }); // migrates as the owner
+      const setup = await openDatabase({ kind: 'postgres', url: main.setupUrl }, { migrate: false });
+      try {
+        console.log(`Seeding PostgreSQL with ${RECORDS} records over ${OWNERS} owners…`);
+        const w = await seedBench(setup, RECORDS, OWNERS, console.log);
+        useDatabase(app);
+        for (const c of [salesCase(w), supportCase(w), vipCase(w)]) await measure('PostgreSQL', setup, w, c);
+        await closeDb();
+        await httpBench('PostgreSQL', w, { DATABASE_URL: main.appUrl });
+      } finally {
+        await closeDb();
+        await setup.destroy();
+      }
+      await main.drop();
+    }
+    if (BIG_RECORDS > 0) {
+      await big.create();
+      const app = await openDatabase({ kind: 'postgres', url: big.appUrl });
+      const setup = await openDatabase({ kind: 'postgres', url: big.setupUrl }, { migrate: false });
+      try {
+        console.log(`Seeding PostgreSQL with ${BIG_RECORDS} records over ${OWNERS} owners…`);
+        const w = await seedBench(setup, BIG_RECORDS, OWNERS, console.log);
+        useDatabase(app);
+        await measure(`PostgreSQL, ${BIG_RECORDS.toLocaleString('en')} records`, setup, w, salesCase(w));
+      } finally {
+        await closeDb();
+        await setup.destroy();
+      }
+    }
+  } finally {
+    for (const d of databases) await d.drop();
+    await admin.query(`drop role if exists ${owner}`);
+    await admin.end();
   }
 }
 
@@ -172,50 +329,31 @@ async function main() {
     if (b.status !== 0) throw new Error('next build failed');
   }
 
-  // PGlite, in a folder the server can open after we close it.
-  const dir = mkdtempSync(path.join(tmpdir(), 'fw-bench-'));
-  try {
-    console.log(`Seeding PGlite with ${RECORDS} records over ${OWNERS} owners…`);
-    const db = await openDatabase({ kind: 'pglite', dataDir: dir });
-    useDatabase(db);
-    const w = await seedBench(db, RECORDS, OWNERS);
-    await measure('PGlite', db, w);
-    await closeDb();
-    await httpBench('PGlite', w, { FW_DATA_DIR: dir, DATABASE_URL: '' });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  if (!process.env.BENCH_NO_PGLITE) {
+    // PGlite, in a folder the server can open after we close it.
+    const dir = mkdtempSync(path.join(tmpdir(), 'fw-bench-'));
+    try {
+      console.log(`Seeding PGlite with ${RECORDS} records over ${OWNERS} owners…`);
+      const db = await openDatabase({ kind: 'pglite', dataDir: dir });
+      useDatabase(db);
+      const w = await seedBench(db, RECORDS, OWNERS, console.log);
+      for (const c of [salesCase(w), supportCase(w), vipCase(w)]) await measure('PGlite', db, w, c);
+      await closeDb();
+      await httpBench('PGlite', w, { FW_DATA_DIR: dir, DATABASE_URL: '' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 
   const serverUrl = process.env.DATABASE_URL;
-  if (serverUrl) {
-    const name = `fw_bench_${process.pid}`;
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    try {
-      console.log(`Seeding PostgreSQL with ${RECORDS} records over ${OWNERS} owners…`);
-      const db = await openDatabase({ kind: 'postgres', url: url.toString() });
-      useDatabase(db);
-      const w = await seedBench(db, RECORDS, OWNERS);
-      try {
-        await measure('PostgreSQL', db, w);
-        await httpBench('PostgreSQL', w, { DATABASE_URL: url.toString() });
-      } finally {
-        await closeDb();
-      }
-    } finally {
-      await admin.query(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    }
-  } else {
-    console.log('DATABASE_URL is not set: PostgreSQL server rows skipped (set it to include them).');
-  }
+  if (serverUrl) await postgresCases(serverUrl);
+  else console.log('DATABASE_URL is not set: PostgreSQL server rows skipped (set it to include them).');
 
-  console.log(`\nThe UI's default list (updatedAt desc, ${PAGE_SIZE} per page, no search) as a salesperson (own scope), ${RECORDS} records, ${OWNERS} owners, ${ITERATIONS} runs each:`);
+  console.log(
+    `\nThe UI's default list (updatedAt desc, ${PAGE_SIZE} per page, no search, up to ${MAX_PAGES} pages cycled), ${RECORDS} records over ${OWNERS} owners unless stated, ${ITERATIONS} runs each; ratio = to the raw query of the same rows:`,
+  );
   console.table(rows);
-  console.log(`\nREST API under the production server (server.ts), 10 connections, ${HTTP_SECONDS} s (autocannon):`);
+  console.log(`\nREST API under the production server (server.ts), ${REST_PAGE_SIZE} per page, as the salesperson, 10 connections, ${HTTP_SECONDS} s (autocannon):`);
   console.table(httpRows);
   console.log(`Total bench time ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }

@@ -1,0 +1,154 @@
+/**
+ * Summarises V8 CPU profiles (`node --cpu-prof`): self time by function (name, file, line) and
+ * by package or source folder, top first.
+ *   npx tsx bench/profile-summary.ts <file.cpuprofile>… [--top 30]
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+interface Node {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+  children?: number[];
+}
+interface Profile {
+  nodes: Node[];
+  samples: number[];
+  timeDeltas: number[];
+  startTime: number;
+  endTime: number;
+}
+
+const args = process.argv.slice(2);
+const topAt = args.indexOf('--top');
+const top = topAt >= 0 ? Number(args[topAt + 1]) : 30;
+const files = args.filter((_, i) => topAt < 0 || (i !== topAt && i !== topAt + 1));
+
+/** Where a frame comes from: an npm package, a folder of this project, node itself or V8. */
+function origin(url: string, fn: string): string {
+  if (!url) return fn.startsWith('(') ? fn : '(native)';
+  const nm = url.lastIndexOf('node_modules/');
+  if (nm >= 0) {
+    const rest = url.slice(nm + 'node_modules/'.length).split('/');
+    const pkg = rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
+    // Next's compiled copies of other packages (next/dist/compiled/<pkg>) are told apart.
+    if (pkg === 'next' && rest[1] === 'dist' && rest[2] === 'compiled') return `next/compiled/${rest[3]}`;
+    return pkg;
+  }
+  if (url.startsWith('node:')) return 'node:' + url.slice(5).split('/')[0];
+  const m = /\/(lib|app|server\.ts|\.next|bench\/(?!lib|app))(\/?[^/]+)?/.exec(url.replace(/.*\/wt\/[^/]+/, ''));
+  return m ? m[1] + (m[2] ?? '') : url.replace(/^file:\/\//, '');
+}
+
+const shortUrl = (url: string) => {
+  const nm = url.lastIndexOf('node_modules/');
+  if (nm >= 0) return url.slice(nm + 'node_modules/'.length);
+  const root = url.indexOf('/wt/');
+  return root >= 0 ? url.slice(url.indexOf('/', root + 4) + 1) : url.replace(/^file:\/\//, '');
+};
+
+/*
+ * Bundled code (.next/server/chunks/*.js) is minified: its frames are mapped back through the
+ * chunk's source map (a plain v3 map; a small VLQ decoder, no dependency).
+ */
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+type Segment = [genCol: number, source: number, line: number, col: number, name: number];
+interface SourceMap {
+  sources: string[];
+  names: string[];
+  lines: Segment[][];
+}
+const maps = new Map<string, SourceMap | null>();
+function decodeVlq(s: string): number[] {
+  const out: number[] = [];
+  let value = 0;
+  let shift = 0;
+  for (const ch of s) {
+    const d = B64.indexOf(ch);
+    value += (d & 31) << shift;
+    if (d & 32) shift += 5;
+    else {
+      out.push(value & 1 ? -(value >>> 1) : value >>> 1);
+      value = 0;
+      shift = 0;
+    }
+  }
+  return out;
+}
+function sourceMapOf(url: string): SourceMap | null {
+  if (maps.has(url)) return maps.get(url)!;
+  let map: SourceMap | null = null;
+  const file = url.startsWith('file://') ? fileURLToPath(url) : url;
+  if (file.endsWith('.js') && existsSync(file + '.map')) {
+    const raw = JSON.parse(readFileSync(file + '.map', 'utf8')) as { sources: string[]; names: string[]; mappings?: string };
+    if (typeof raw.mappings === 'string') {
+      const state = [0, 0, 0, 0];
+      const lines = raw.mappings.split(';').map((line) => {
+        let genCol = 0;
+        const segs: Segment[] = [];
+        for (const part of line.split(',')) {
+          if (!part) continue;
+          const v = decodeVlq(part);
+          genCol += v[0];
+          if (v.length >= 4) {
+            state[0] += v[1];
+            state[1] += v[2];
+            state[2] += v[3];
+            if (v.length >= 5) state[3] += v[4];
+            segs.push([genCol, state[0], state[1], state[2], v.length >= 5 ? state[3] : -1]);
+          }
+        }
+        return segs;
+      });
+      map = { sources: raw.sources.map((s) => path.normalize(path.join(path.dirname(file), s))), names: raw.names, lines };
+    }
+  }
+  maps.set(url, map);
+  return map;
+}
+/** The original file and line of a bundled frame, when its chunk has a source map. */
+function original(url: string, line: number, col: number): { url: string; line: number } | undefined {
+  const map = sourceMapOf(url);
+  const segs = map?.lines[line];
+  if (!map || !segs?.length) return undefined;
+  let best: Segment | undefined;
+  for (const s of segs) if (s[0] <= col) best = s;
+  best ??= segs[0];
+  return { url: map.sources[best[1]], line: best[2] };
+}
+
+const byFunction = new Map<string, number>();
+const byOrigin = new Map<string, number>();
+let total = 0;
+for (const file of files) {
+  const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+  const nodes = new Map(p.nodes.map((n) => [n.id, n]));
+  for (let i = 0; i < p.samples.length; i++) {
+    const n = nodes.get(p.samples[i])!;
+    const dt = (p.timeDeltas[i] ?? 0) / 1000;
+    total += dt;
+    let { url, lineNumber } = n.callFrame;
+    const { functionName, columnNumber } = n.callFrame;
+    if (url.includes('/.next/')) {
+      const o = original(url, lineNumber, columnNumber);
+      if (o) [url, lineNumber] = [o.url, o.line];
+    }
+    const key = `${functionName || '(anonymous)'}  ${url ? `${shortUrl(url)}:${lineNumber + 1}` : ''}`;
+    byFunction.set(key, (byFunction.get(key) ?? 0) + dt);
+    const o = origin(url, functionName);
+    byOrigin.set(o, (byOrigin.get(o) ?? 0) + dt);
+  }
+}
+
+const table = (m: Map<string, number>, label: string) =>
+  [...m.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([k, v]) => ({ [label]: k, 'self ms': Math.round(v), share: `${((100 * v) / total).toFixed(1)}%` }));
+
+console.log(`${files.length} profile(s), ${Math.round(total)} ms sampled`);
+console.log('\nSelf time by package / source folder:');
+console.table(table(byOrigin, 'origin'));
+console.log('\nSelf time by function:');
+console.table(table(byFunction, 'function'));
