@@ -44,6 +44,8 @@ import { getRecord, listRecords, listUsableForms, type RecordDTO, type RecordPag
 import { loadFormAccessOf } from '@/lib/records/form-access';
 import { compileScope } from '@/lib/records/scope-sql';
 import { listFormsForAdmin } from '@/lib/forms/operations';
+import { viewAsList, viewAsRecord } from '@/lib/access/operations';
+import * as formsRoute from '@/app/api/v1/forms/route';
 import { covers, FALSE, type ScopeExpr } from '@/lib/policy';
 import { recordActions, scopedActions } from '@/lib/policy/vocabulary';
 import * as recordsRoute from '@/app/api/v1/forms/[formId]/records/route';
@@ -81,10 +83,21 @@ const WORLD_TIMEOUT = 180_000;
  */
 const worldWithMembersArb = worldArb(SIZE).chain((w) => {
   const granted = w.grants.map((g) => g.groupId);
-  if (granted.length === 0) return fc.constant(w);
-  return fc
-    .tuple(...w.users.map(() => fc.subarray(granted)))
-    .map((extra): GenWorld => ({ ...w, users: w.users.map((u, i) => ({ ...u, groups: [...new Set([...u.groups, ...extra[i]])].sort() })) }));
+  const extraGroups = granted.length ? fc.tuple(...w.users.map(() => fc.subarray(granted))) : fc.constant(w.users.map(() => [] as string[]));
+  // Some records stay in a department their owner has left (the owner moved, or the record was
+  // filed elsewhere): scopes must read the record's department, never its owner's.
+  const moved = fc.tuple(
+    ...w.records.map(() =>
+      fc.oneof({ arbitrary: fc.constant<'kept'>('kept'), weight: 5 }, { arbitrary: fc.constantFrom<string | null>(null, ...w.departments.map((d) => d.id)), weight: 1 }),
+    ),
+  );
+  return fc.tuple(extraGroups, moved).map(
+    ([extra, departments]): GenWorld => ({
+      ...w,
+      users: w.users.map((u, i) => ({ ...u, groups: [...new Set([...u.groups, ...extra[i]])].sort() })),
+      records: w.records.map((r, i) => (departments[i] === 'kept' ? r : { ...r, departmentId: departments[i] as string | null })),
+    }),
+  );
 });
 const worlds = fc.sample(worldWithMembersArb, { seed: SEED, numRuns: WORLDS });
 
@@ -356,11 +369,13 @@ const seen = {
   noView: 0,
   rlsUpdatable: 0,
   invalidGrant: 0,
+  movedRecords: 0,
+  pageWalks: 0,
 };
 
 // ------------------------------------------------------------------------------ the checks
 
-async function checkUser(w: Seeded, user: SeededUser): Promise<string[]> {
+async function checkUser(w: Seeded, user: SeededUser, other: Seeded | undefined): Promise<string[]> {
   const problems: string[] = [];
   const report = (what: string, list: string[]) => {
     seen.cases++;
@@ -530,6 +545,78 @@ async function checkUser(w: Seeded, user: SeededUser): Promise<string[]> {
     report('admin record count', summary?.recordCount === expected ? [] : [`recordCount ${summary?.recordCount}, expected ${expected}`]);
   }
 
+  // --- pages: walking the list two at a time gives the same records in the same order
+  if (visible.length >= 3) {
+    seen.pageWalks++;
+    const out: string[] = [];
+    const walked: string[] = [];
+    for (let page = 1; page <= Math.ceil(visible.length / 2) + 1; page++) {
+      const p = await listRecords(caller, { formId: w.formId, pageSize: 2, page });
+      if (p.total !== visible.length) out.push(`page ${page}: total ${p.total}, expected ${visible.length}`);
+      walked.push(...p.items.map((i) => i.id));
+    }
+    if (!isDeepStrictEqual(walked, defaultOrder)) out.push(`walked ${JSON.stringify(walked)}, expected ${JSON.stringify(defaultOrder)}`);
+    report('page walk', out);
+  }
+
+  // --- the forms the REST API lists, with the caller's mode per field
+  {
+    const res = await call(formsRoute.GET, { token: user.token });
+    const form = res.status === 200 ? (res.body.items as { id: string; fields: { key: string; mode: string }[]; can: Record<string, boolean> }[]).find((f) => f.id === w.formId) : undefined;
+    const anyAllowed = recordActions.some((a) => ref.allowed(a));
+    const ceiling = ref.ceiling();
+    const onCreate = ref.onCreate();
+    const expected = anyAllowed
+      ? {
+          fields: w.fields.filter((f) => ceiling[f.key] !== 'hidden' || onCreate[f.key] !== 'hidden').map((f) => ({ key: f.key, mode: ceiling[f.key] })),
+          can: Object.fromEntries(recordActions.map((a) => [a, ref.allowed(a)])),
+        }
+      : undefined;
+    const got = form ? { fields: form.fields.map((f) => ({ key: f.key, mode: f.mode })), can: form.can } : undefined;
+    report('REST forms', res.status !== 200 ? [`status ${res.status}`] : isDeepStrictEqual(got, expected) ? [] : [`${JSON.stringify(got)}, expected ${JSON.stringify(expected)}`]);
+  }
+
+  // --- view-as: the world's administrator sees the list and each record exactly as this user does
+  {
+    const admin = unsafeCallerAs(w.users.find((u) => u.isAdmin)!.id, { locale: 'en' });
+    const hasGrants = myGrants.length > 0;
+    for (const rlsAlone of [false, true]) {
+      filter.off = rlsAlone;
+      let outcome: { code: string; page?: RecordPage };
+      try {
+        outcome = { code: 'ok', page: (await viewAsList(admin, { userId: user.id, formId: w.formId, pageSize: 200 })).page };
+      } catch (e) {
+        outcome = { code: await codeOf(Promise.reject(e)) };
+      } finally {
+        filter.off = false;
+      }
+      const what = rlsAlone ? 'view-as list (RLS alone)' : 'view-as list';
+      // Without any grant the form does not exist for that user; with grants but no view, an empty page.
+      if (!hasGrants) report(what, outcome.code === 'not_found' ? [] : [`answered ${outcome.code}, expected not_found`]);
+      else report(what, outcome.page ? pageProblems(outcome.page, viewAllowed ? defaultOrder : []) : [`refused with ${outcome.code}`]);
+    }
+    for (const rec of w.records) {
+      const a = answers.get(rec.id)!;
+      let code: string;
+      let dto: RecordDTO | undefined;
+      try {
+        dto = (await viewAsRecord(admin, { userId: user.id, formId: w.formId, recordId: rec.id })).record;
+        code = 'ok';
+      } catch (e) {
+        code = await codeOf(Promise.reject(e));
+      }
+      const expected = a.actions.view ? 'ok' : 'not_found';
+      report('view-as record', code !== expected ? [`record ${rec.id}: ${code}, expected ${expected}`] : dto ? dtoProblems(w, user, rec, a, dto) : []);
+    }
+  }
+
+  // --- another world's form does not exist for this user, in the operations or in PostgreSQL
+  if (other) {
+    const code = await codeOf(listRecords(caller, { formId: other.formId, pageSize: 200 }));
+    const rows = await asAppRole(user.id, async (trx) => (await trx.selectFrom('records').select('id').where('form_id', '=', other.formId).execute()).length);
+    report('another form', [...(code === 'not_found' ? [] : [`list answered ${code}`]), ...(rows === 0 ? [] : [`RLS shows ${rows} records`])]);
+  }
+
   // --- the SQL compiler and the JS predicate, on the decision the operations make from the database
   await t.db.transaction().execute(async (trx) => {
     let access: Awaited<ReturnType<typeof loadFormAccessOf>>['access'] | undefined;
@@ -589,6 +676,9 @@ async function checkUser(w: Seeded, user: SeededUser): Promise<string[]> {
 const describeWorld = (w: Seeded) =>
   JSON.stringify({ departments: w.gen.departments, users: w.gen.users, fields: w.gen.fields.map(({ key, kind, encrypted }) => ({ key, kind, encrypted })), grants: w.gen.grants, records: w.gen.records });
 
+/** Worlds seeded so far (a later world's users must see nothing of an earlier world's form). */
+const seededWorlds = new Map<number, Seeded>();
+
 describe('operations, REST, the SQL compiler, the JS predicate and RLS agree with the reference evaluator', () => {
   for (const [index, gen] of worlds.entries()) {
     it(
@@ -597,9 +687,12 @@ describe('operations, REST, the SQL compiler, the JS predicate and RLS agree wit
         const w = await seed(t.db, index, gen);
         seen.invalidGrant += w.grants.filter((g) => !refIsValidGrant(g.grant)).length;
         const problems: string[] = [];
+        seen.movedRecords += gen.records.filter((r) => r.departmentId !== gen.users.find((u) => u.id === r.ownerId)!.departmentId).length;
+        const other = seededWorlds.get(index - 1);
         for (const user of w.users) {
-          for (const p of await checkUser(w, user)) problems.push(`user u${user.index} (${user.id}): ${p}`);
+          for (const p of await checkUser(w, user, other)) problems.push(`user u${user.index} (${user.id}): ${p}`);
         }
+        seededWorlds.set(index, w);
         expect(problems, describeWorld(w)).toEqual([]);
       },
       WORLD_TIMEOUT,
