@@ -7,10 +7,12 @@
  *
  * - the operations: the usable-forms list (FormView: modes, create modes, sortable, searchable,
  *   actions), the records list (ids, order, total, every DTO's modes, values, masking, actions,
- *   revealable), get for every record of the world (found or not_found), search `q` (matches
- *   only fields read in plain), sorts (refused on fields not read in plain everywhere, otherwise
- *   the order), the administrators' record count;
- * - REST (the route handlers, bearer tokens): list, search and get, the same checks;
+ *   revealable), pages walked two at a time, get for every record of the world (found or
+ *   not_found), search `q` (matches only fields read in plain), sorts (refused on fields not read
+ *   in plain everywhere, otherwise the order; the records page falls back instead), reveal
+ *   (allowed, refused, reason asked for, the value), the administrators' record count, view-as
+ *   (list and every record, as the world's administrator), another world's form, a disabled user;
+ * - REST (the route handlers, bearer tokens): the forms list, list, search and get, the same checks;
  * - the SQL compiler (lib/records/scope-sql.ts compileScope) and the JS predicate
  *   (lib/policy/scope.ts covers), for every scoped action and every field's read scope, on the
  *   decision the operations make from the database;
@@ -40,7 +42,7 @@ import { hashToken } from '@/lib/auth/principal';
 import { fieldCrypto } from '@/lib/crypto/keyring';
 import { sealValues } from '@/lib/records/protect';
 import { fieldsOf, type FieldSchema, type FormDefinition } from '@/lib/forms/definition';
-import { getRecord, listRecords, listUsableForms, type RecordDTO, type RecordPage } from '@/lib/records/operations';
+import { getRecord, listRecords, listUsableForms, recordsListPage, revealField, type RecordDTO, type RecordPage } from '@/lib/records/operations';
 import { loadFormAccessOf } from '@/lib/records/form-access';
 import { compileScope } from '@/lib/records/scope-sql';
 import { listFormsForAdmin } from '@/lib/forms/operations';
@@ -371,6 +373,9 @@ const seen = {
   invalidGrant: 0,
   movedRecords: 0,
   pageWalks: 0,
+  revealed: 0,
+  revealRefused: 0,
+  reasonAsked: 0,
 };
 
 // ------------------------------------------------------------------------------ the checks
@@ -610,6 +615,69 @@ async function checkUser(w: Seeded, user: SeededUser, other: Seeded | undefined)
     }
   }
 
+  // --- the records page: a sort the caller may not use falls back to the default instead of failing
+  {
+    const refused = w.fields.find((f) => !ref.sortable(f.key))?.key ?? 'zz';
+    let outcome: { code: string; value?: Awaited<ReturnType<typeof recordsListPage>> };
+    try {
+      outcome = { code: 'ok', value: await recordsListPage(caller, { formId: w.formId, pageSize: 200, sort: refused }) };
+    } catch (e) {
+      outcome = { code: await codeOf(Promise.reject(e)) };
+    }
+    let out: string[];
+    if (myGrants.length === 0) out = outcome.code === 'not_found' ? [] : [`answered ${outcome.code}, expected not_found`];
+    else if (!outcome.value) out = [`refused with ${outcome.code}`];
+    else if (!viewAllowed) out = outcome.value.page === null ? [] : ['a page without view'];
+    else out = [...(outcome.value.sort === 'updatedAt' ? [] : [`sort ${outcome.value.sort}`]), ...(outcome.value.page ? pageProblems(outcome.value.page, defaultOrder) : ['no page'])];
+    report(`records page sorted by ${refused}`, out);
+  }
+
+  // --- reveal: masked values open exactly where the reference says, with a reason where it asks for one
+  {
+    const ceiling = ref.ceiling();
+    const attempts: { rec: SeededRecord; f: GenField }[] = [];
+    for (const rec of visible) for (const f of w.fields) if (answers.get(rec.id)!.modes[f.key] === 'masked') attempts.push({ rec, f });
+    // And a few that must be refused: fields not masked on a visible record, a record out of sight.
+    if (visible.length) for (const f of w.fields) if (answers.get(visible[0].id)!.modes[f.key] !== 'masked') attempts.push({ rec: visible[0], f });
+    const unseen = w.records.find((r) => !answers.get(r.id)!.actions.view);
+    if (unseen) attempts.push({ rec: unseen, f: w.fields.find((f) => ceiling[f.key] !== 'hidden') ?? w.fields[0] });
+    let opened = 0;
+    for (const { rec, f } of attempts) {
+      const a = answers.get(rec.id)!;
+      const may = a.reveal[f.key];
+      let expected: string;
+      if (!viewAllowed) expected = 'not_found';
+      else if (ceiling[f.key] === 'hidden') expected = 'invalid_input';
+      else if (!a.actions.view) expected = 'not_found';
+      else if (!may.allowed) expected = 'forbidden';
+      else expected = may.reasonRequired ? 'invalid_input' : 'ok';
+      // At most 30 reveals per user and hour (FW_REVEAL_PER_HOUR): stay below it.
+      if (may.allowed && a.actions.view && opened >= 25) continue;
+      const out: string[] = [];
+      const attempt = async (reason?: string) => {
+        try {
+          return { code: 'ok', value: (await revealField(caller, { formId: w.formId, recordId: rec.id, field: f.key, ...(reason ? { reason } : {}) })).value };
+        } catch (e) {
+          return { code: await codeOf(Promise.reject(e)), value: undefined };
+        }
+      };
+      let r = await attempt();
+      if (r.code !== expected) out.push(`record ${rec.id} field ${f.key}: ${r.code}, expected ${expected}`);
+      else if (expected === 'invalid_input' && may.allowed) {
+        seen.reasonAsked++;
+        r = await attempt('differential test');
+        if (r.code !== 'ok') out.push(`record ${rec.id} field ${f.key} with a reason: ${r.code}`);
+      }
+      if (r.code === 'ok') {
+        opened++;
+        seen.revealed++;
+        const plain = f.owner ? w.users.find((u) => u.id === rec.ref.ownerId)!.name : (storedValue(rec, f.key) ?? null);
+        if (!isDeepStrictEqual(r.value, plain)) out.push(`record ${rec.id} field ${f.key}: revealed ${JSON.stringify(r.value)}, stored ${JSON.stringify(plain)}`);
+      } else seen.revealRefused++;
+      report('reveal', out);
+    }
+  }
+
   // --- another world's form does not exist for this user, in the operations or in PostgreSQL
   if (other) {
     const code = await codeOf(listRecords(caller, { formId: other.formId, pageSize: 200 }));
@@ -714,7 +782,7 @@ describe('operations, REST, the SQL compiler, the JS predicate and RLS agree wit
   it(`checked at least ${MIN_CASES} cases, and the generators reached the interesting ones`, () => {
     console.info(`[authorization-differential] ${JSON.stringify(seen)}`);
     expect(seen.cases).toBeGreaterThanOrEqual(MIN_CASES);
-    const rare = ['invalidGrant', 'departmentTree'];
+    const rare = ['invalidGrant', 'departmentTree', 'reasonAsked'];
     for (const [k, n] of Object.entries(seen)) expect(n, `${k} seen ${n} times`).toBeGreaterThan(rare.includes(k) ? 10 : 30);
   });
 });
