@@ -108,6 +108,8 @@ function expected(form: FormAccess, r: RecordRow) {
     shown[f.key] = m;
     if (f.key === 'owner') {
       values[f.key] = m === 'masked' ? maskValue(r.owner_name, effectiveMaskRule(f.schema['x-mask'])) : r.owner_id;
+      const reveal = m === 'masked' ? revealOn(d, facts, f.key) : undefined;
+      if (reveal?.allowed) revealable.push({ field: f.key, reasonRequired: reveal.reasonRequired });
       continue;
     }
     if (r.values[f.key] === undefined) continue;

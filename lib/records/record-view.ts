@@ -112,7 +112,10 @@ export function recordView(form: FormAccess, only?: ReadonlySet<string>): Record
         if (mode === 'hidden' || mode === 'write-on-create') continue;
         shownModes[f.key] = mode;
         if (f.key === form.ownerKey) {
+          // A masked owner is the owner's name masked; revealField opens it like any masked field.
           values[f.key] = mode === 'masked' ? maskValue(row.owner_name, effectiveMaskRule(f.schema['x-mask'])) : row.owner_id;
+          const reveal = mode === 'masked' ? policy.reveal.get(f.key)! : undefined;
+          if (reveal?.allowed) revealable.push({ field: f.key, reasonRequired: reveal.reasonRequired });
           continue;
         }
         const stored = row.values[f.key];
