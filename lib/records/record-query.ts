@@ -11,7 +11,7 @@
  * the caller is never selected, so it cannot be decrypted or sent by mistake.
  */
 import 'server-only';
-import { sql, type Expression, type ExpressionBuilder, type Kysely, type RawBuilder, type SqlBool, type Transaction } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type OrderByItemBuilder, type RawBuilder, type SqlBool, type Transaction } from 'kysely';
 import type { DB } from '@/lib/db/schema';
 import type { FieldSchema } from '@/lib/forms/definition';
 
@@ -111,21 +111,40 @@ export async function listRecordPage(db: Db, p: PageQuery): Promise<{ rows: Reco
         .where((eb) => p.scope(eb)),
     ).select(sql<number>`count(*)::int`.as('n'));
 
-  let list = filtered(selectRecords(db, p.formId, p.scope, 'live', p.keys));
-  // Ordered as the partial indexes are (…, <sort> desc, id desc), so the default page is an index scan.
-  if ('column' in p.sort) list = list.orderBy(p.sort.column === 'updatedAt' ? 'r.updated_at' : 'r.created_at', p.sort.order);
-  else {
-    const order = p.sort.order;
-    list = list.orderBy(sortKey(p.sort), (ob) => (order === 'asc' ? ob.asc() : ob.desc()).nullsLast());
-  }
+  // The order, as the partial indexes are (…, <sort> desc, id desc), so the default page is an index scan.
+  const order: [RawBuilder<unknown>, 'asc' | 'desc', boolean][] = [
+    'column' in p.sort ? [sql`r.${sql.ref(p.sort.column === 'updatedAt' ? 'updated_at' : 'created_at')}`, p.sort.order, false] : [sortKey(p.sort), p.sort.order, true],
+    [sql`r.id`, p.sort.order, false],
+  ];
+  const direction = (ob: OrderByItemBuilder, dir: 'asc' | 'desc', nullsLast: boolean) => {
+    const d = dir === 'asc' ? ob.asc() : ob.desc();
+    return nullsLast ? d.nullsLast() : d;
+  };
+  // Applied to the page's rows and again to the 20 rows built from them (a subquery's order is not kept).
+  const ordered = <Q extends { orderBy: (e: RawBuilder<unknown>, m: (ob: OrderByItemBuilder) => OrderByItemBuilder) => Q }>(qb: Q): Q =>
+    order.reduce((q, [e, dir, nullsLast]) => q.orderBy(e, (ob) => direction(ob, dir, nullsLast)), qb);
+  // The page's rows first (scope, search, order, offset), then the fields it shows, built for
+  // those rows only: rows skipped by the offset are never turned into JSON.
+  const page = ordered(
+    filtered(
+      db
+        .selectFrom('records as r')
+        .select([...rowColumns, 'r.values'])
+        .where('r.form_id', '=', p.formId)
+        .where('r.deleted_at', 'is', null)
+        .where((eb) => p.scope(eb)),
+    ),
+  )
+    .limit(p.limit)
+    .offset(p.offset);
   // The total rides along as an uncorrelated subquery (computed once per
   // statement), saving a round trip; an empty page asks for it separately.
-  const rows = (await list
-    .select(() => sql<number>`(${countQuery()})`.as('total'))
-    .orderBy('r.id', p.sort.order)
-    .limit(p.limit)
-    .offset(p.offset)
-    .execute()) as (RecordRow & { total: number })[];
+  const rows = (await ordered(
+    db
+      .selectFrom(page.as('r'))
+      .innerJoin('users as ou', 'ou.id', 'r.owner_id')
+      .select([...rowColumns, valuesOf(p.keys), 'ou.name as owner_name', () => sql<number>`(${countQuery()})`.as('total')]),
+  ).execute()) as (RecordRow & { total: number })[];
   const total = rows.length ? rows[0].total : (await countQuery().executeTakeFirstOrThrow()).n;
   return { rows: rows.map(({ total: _total, ...r }) => r as RecordRow), total };
 }
