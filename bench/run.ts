@@ -286,8 +286,10 @@ async function postgresCases(serverUrl: string) {
       const setup = await openDatabase({ kind: 'postgres', url: main.setupUrl }, { migrate: false });
       try {
         console.log(`Seeding PostgreSQL with ${RECORDS} records over ${OWNERS} owners…`);
-        const w = await seedBench(setup, RECORDS, OWNERS, console.log);
+        // The app's database first: the key cache (lib/crypto/keyring) belongs to the current
+        // database, and without one it would open (and migrate) DATABASE_URL's own database.
         useDatabase(app);
+        const w = await seedBench(setup, RECORDS, OWNERS, console.log);
         for (const c of [salesCase(w), supportCase(w), vipCase(w)]) await measure('PostgreSQL', setup, w, c);
         await closeDb();
         await httpBench('PostgreSQL', w, { DATABASE_URL: main.appUrl });
@@ -303,8 +305,10 @@ async function postgresCases(serverUrl: string) {
       const setup = await openDatabase({ kind: 'postgres', url: big.setupUrl }, { migrate: false });
       try {
         console.log(`Seeding PostgreSQL with ${BIG_RECORDS} records over ${OWNERS} owners…`);
-        const w = await seedBench(setup, BIG_RECORDS, OWNERS, console.log);
+        // The app's database first: the key cache (lib/crypto/keyring) belongs to the current
+        // database, and without one it would open (and migrate) DATABASE_URL's own database.
         useDatabase(app);
+        const w = await seedBench(setup, BIG_RECORDS, OWNERS, console.log);
         await measure(`PostgreSQL, ${BIG_RECORDS.toLocaleString('en')} records`, setup, w, salesCase(w));
       } finally {
         await closeDb();
