@@ -7,8 +7,10 @@
  * in JS, update" window to slip through.
  *
  * The scope is opaque here (`CompiledScope`, compiled by scope-sql.ts from the caller's
- * decision). Reads select only the fields they are told to (`keys`): a field hidden from
- * the caller is never selected, so it cannot be decrypted or sent by mistake.
+ * decision). Reads return only the fields they are told to (`keys`): a field hidden from
+ * the caller never leaves the database, so it cannot be decrypted or sent by mistake. (The
+ * page query passes the stored values from its page subquery to its own projection, inside
+ * the one statement; the rows it returns carry `keys` only.)
  */
 import 'server-only';
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type OrderByItemBuilder, type RawBuilder, type SqlBool, type Transaction } from 'kysely';
