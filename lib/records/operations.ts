@@ -187,7 +187,7 @@ export const getRecord = defineOperation({
   },
 });
 
-/** The fields a records page shows (list-columns.ts): the only ones its rows carry. */
+/** The fields a records page shows (listColumns, dto.ts): the only ones its rows carry. */
 const columnsOf = (view: FormView) => new Set(listColumns(view).map((f) => f.key));
 
 /** The form as the caller sees it plus one page of records (or null without view): the records page, one operation. */
