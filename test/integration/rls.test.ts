@@ -42,14 +42,6 @@ vi.mock('@/lib/records/scope-sql', async (importOriginal) => {
   return Object.fromEntries(Object.entries(real).map(([name, v]) => [name, typeof v === 'function' ? off(v as (...args: unknown[]) => unknown) : v]));
 });
 
-/**
- * lib/records still decides with lib/policy/grants.ts, which knows own / department / all
- * only: a department-tree or condition grant is invalid to it, so the operations refuse the
- * form before any query. Set to true when lib/records decides with lib/policy/decide.ts; the
- * raw-SQL tests below prove those scopes in RLS today.
- */
-const OPERATIONS_SPEAK_NEW_SCOPES = true;
-
 /** Tests that build a database of their own (a fresh PGlite takes long on a loaded machine). */
 const FRESH_WORLD_TIMEOUT = 120_000;
 
@@ -166,14 +158,14 @@ describe('RLS alone holds: the operations with the application scope filter swit
   /** Per scope: who holds it and exactly the records it covers (from the world's layout). */
   const cases = () =>
     [
-      { scope: 'own', who: w.users.sales1, covers: w.records.sales1, viaOperations: true },
-      { scope: 'department', who: w.users.lead1, covers: [...w.records.sales1, ...w.records.sales2], viaOperations: true },
+      { scope: 'own', who: w.users.sales1, covers: w.records.sales1 },
+      { scope: 'department', who: w.users.lead1, covers: [...w.records.sales1, ...w.records.sales2] },
       // Owning a record outside one's scope opens nothing.
-      { scope: 'department (owning a record outside it)', who: x.users.former, covers: [x.supportRecord], viaOperations: true },
+      { scope: 'department (owning a record outside it)', who: x.users.former, covers: [x.supportRecord] },
       // Everything under 销售中心 (the watcher's and the former salesperson's records are in 销售二部), not 客服部.
-      { scope: 'department-tree', who: x.users.treeLead, covers: [...w.records.sales1, ...w.records.sales2, ...w.records.sales3, x.watcherRecord, x.formerRecord], viaOperations: OPERATIONS_SPEAK_NEW_SCOPES },
-      { scope: 'all', who: w.users.support, covers: [...w.records.sales1, ...w.records.sales2, ...w.records.sales3, x.supportRecord, x.watcherRecord, x.formerRecord], viaOperations: true },
-      { scope: 'condition (level = VIP)', who: x.users.vipDesk, covers: x.vip, viaOperations: OPERATIONS_SPEAK_NEW_SCOPES },
+      { scope: 'department-tree', who: x.users.treeLead, covers: [...w.records.sales1, ...w.records.sales2, ...w.records.sales3, x.watcherRecord, x.formerRecord] },
+      { scope: 'all', who: w.users.support, covers: [...w.records.sales1, ...w.records.sales2, ...w.records.sales3, x.supportRecord, x.watcherRecord, x.formerRecord] },
+      { scope: 'condition (level = VIP)', who: x.users.vipDesk, covers: x.vip },
     ] as const;
 
   it('the filter really is off: the operations compiled scopes, each of them `true`', async () => {
@@ -192,11 +184,10 @@ describe('RLS alone holds: the operations with the application scope filter swit
 
   for (const scopeCase of ['own', 'department', 'department (owning a record outside it)', 'department-tree', 'all', 'condition (level = VIP)']) {
     const run = () => cases().find((c) => c.scope === scopeCase)!;
-    it.skipIf(!OPERATIONS_SPEAK_NEW_SCOPES && (scopeCase === 'department-tree' || scopeCase.startsWith('condition')))(
+    it(
       `${scopeCase}: list, count and get return exactly the covered records`,
       async () => {
         const c = run();
-        expect(c.viaOperations).toBe(true);
         const page = await listRecords(as(c.who), { formId: w.formId, pageSize: 200 });
         expect(sorted(page.items.map((i) => i.id))).toEqual(sorted([...c.covers]));
         expect(page.total).toBe(c.covers.length);
