@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { decode, type SourceMapSegment } from '@jridgewell/sourcemap-codec';
 
 interface Node {
   id: number;
@@ -50,58 +51,21 @@ const shortUrl = (url: string) => {
 
 /*
  * Bundled code (.next/server/chunks/*.js) is minified: its frames are mapped back through the
- * chunk's source map (a plain v3 map; a small VLQ decoder, no dependency).
+ * chunk's source map (decoded by @jridgewell/sourcemap-codec, as Vite and Rollup do).
  */
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-type Segment = [genCol: number, source: number, line: number, col: number, name: number];
 interface SourceMap {
   sources: string[];
-  names: string[];
-  lines: Segment[][];
+  lines: SourceMapSegment[][];
 }
 const maps = new Map<string, SourceMap | null>();
-function decodeVlq(s: string): number[] {
-  const out: number[] = [];
-  let value = 0;
-  let shift = 0;
-  for (const ch of s) {
-    const d = B64.indexOf(ch);
-    value += (d & 31) << shift;
-    if (d & 32) shift += 5;
-    else {
-      out.push(value & 1 ? -(value >>> 1) : value >>> 1);
-      value = 0;
-      shift = 0;
-    }
-  }
-  return out;
-}
 function sourceMapOf(url: string): SourceMap | null {
   if (maps.has(url)) return maps.get(url)!;
   let map: SourceMap | null = null;
   const file = url.startsWith('file://') ? fileURLToPath(url) : url;
   if (file.endsWith('.js') && existsSync(file + '.map')) {
-    const raw = JSON.parse(readFileSync(file + '.map', 'utf8')) as { sources: string[]; names: string[]; mappings?: string };
+    const raw = JSON.parse(readFileSync(file + '.map', 'utf8')) as { sources: string[]; mappings?: string };
     if (typeof raw.mappings === 'string') {
-      const state = [0, 0, 0, 0];
-      const lines = raw.mappings.split(';').map((line) => {
-        let genCol = 0;
-        const segs: Segment[] = [];
-        for (const part of line.split(',')) {
-          if (!part) continue;
-          const v = decodeVlq(part);
-          genCol += v[0];
-          if (v.length >= 4) {
-            state[0] += v[1];
-            state[1] += v[2];
-            state[2] += v[3];
-            if (v.length >= 5) state[3] += v[4];
-            segs.push([genCol, state[0], state[1], state[2], v.length >= 5 ? state[3] : -1]);
-          }
-        }
-        return segs;
-      });
-      map = { sources: raw.sources.map((s) => path.normalize(path.join(path.dirname(file), s))), names: raw.names, lines };
+      map = { sources: raw.sources.map((s) => path.normalize(path.join(path.dirname(file), s))), lines: decode(raw.mappings) };
     }
   }
   maps.set(url, map);
@@ -112,10 +76,11 @@ function original(url: string, line: number, col: number): { url: string; line: 
   const map = sourceMapOf(url);
   const segs = map?.lines[line];
   if (!map || !segs?.length) return undefined;
-  let best: Segment | undefined;
-  for (const s of segs) if (s[0] <= col) best = s;
-  best ??= segs[0];
-  return { url: map.sources[best[1]], line: best[2] };
+  // The last segment starting at or before the column, that names a source position.
+  const mapped = segs.filter((seg) => seg.length >= 4);
+  if (!mapped.length) return undefined;
+  const best = [...mapped].reverse().find((seg) => seg[0] <= col) ?? mapped[0];
+  return { url: map.sources[best[1]!], line: best[2]! };
 }
 
 const byFunction = new Map<string, number>();
