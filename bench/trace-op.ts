@@ -18,7 +18,7 @@ proto.query = function (this: unknown, ...a: unknown[]) {
   const text = typeof a[0] === 'string' ? a[0] : (a[0] as { text?: string })?.text;
   const t0 = performance.now();
   const r = original.apply(this, a);
-  if (tracing && process.env.TRACE_EXPLAIN && String(text).startsWith('select "r"')) captured.push({ text: String(text), values: (a[1] ?? []) as unknown[] });
+  if (tracing && process.env.TRACE_EXPLAIN && /^\s*(select "r"|with touched)/.test(String(text))) captured.push({ text: String(text), values: (a[1] ?? []) as unknown[] });
   if (tracing && r instanceof Promise) void r.then(() => console.log(`${(performance.now() - t0).toFixed(2).padStart(7)} ms  ${String(text).replace(/\s+/g, ' ').slice(0, 400)}`), () => {});
   return r;
 };
@@ -52,6 +52,8 @@ async function main() {
         await c.connect();
         await c.query('begin');
         await c.query(`select set_config('app.user_id', $1, true), set_config('role', 'formwarden_app', true)`, [u.id]);
+        // Twice: the first run in a new session also plans the policies' plpgsql functions.
+        await c.query(`explain (analyze, buffers) ${q.text}`, q.values);
         const plan = await c.query(`explain (analyze, buffers) ${q.text}`, q.values);
         console.log(plan.rows.map((x) => x['QUERY PLAN']).join('\n'));
         await c.query('rollback');

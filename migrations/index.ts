@@ -9,6 +9,7 @@ import * as signInHardening from './2026-12-01-0001-sign-in-hardening';
 import * as accounts from './2026-12-01-0002-accounts';
 import * as recordIndexes from './2026-12-01-0003-record-indexes';
 import * as appRoleAndRls from './2026-12-02-0001-app-role-and-rls';
+import * as rlsCallerOnce from './2026-12-02-0002-rls-caller-once';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-29-0001-initial': initial,
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01-0002-accounts': accounts,
   '2026-12-01-0003-record-indexes': recordIndexes,
   '2026-12-02-0001-app-role-and-rls': appRoleAndRls,
+  '2026-12-02-0002-rls-caller-once': rlsCallerOnce,
 };
