@@ -47,6 +47,8 @@ export interface FormsTable {
   /** The definition being edited in the builder; published copies live in form_versions. */
   draft: Json<unknown>;
   published_version: Generated<number>;
+  /** A new random id whenever a statement writes the form's records (migration 2026-12-02-0003). */
+  records_version: Generated<string>;
   created_by: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;

@@ -31,6 +31,10 @@ export interface FormAccess {
   crypto: FieldCrypto;
   /** The caller's decision on this form, made once per request. */
   decision: Decision;
+  /** Whose decision it is: the caller, or the user an admin views as (the RLS identity too). */
+  subjectId: string;
+  /** The form's records version as this request first read it (list-totals.ts). */
+  recordsVersion: string;
 }
 
 interface Row {
@@ -38,6 +42,7 @@ interface Row {
   name: string;
   description: string;
   published_version: number;
+  records_version: string;
   schema: FormDefinition;
   grants: GroupGrant[];
 }
@@ -59,7 +64,8 @@ export const departmentTreeOf = (departmentSql: RawBuilder<unknown>) =>
 
 const formSql = (formId: string, userSql: RawBuilder<unknown>) =>
   sql`(select json_build_object('id', f.id, 'name', f.name, 'description', f.description,
-              'published_version', f.published_version, 'schema', fv.schema, 'grants', ${grantsOn(userSql)})
+              'published_version', f.published_version, 'records_version', f.records_version::text,
+              'schema', fv.schema, 'grants', ${grantsOn(userSql)})
        from forms f join form_versions fv on fv.form_id = f.id and fv.version = f.published_version
        where f.id = ${formId}::uuid and f.archived_at is null)`;
 
@@ -101,6 +107,8 @@ async function accessFrom(db: Transaction<DB>, row: Row | null, subject: Subject
     fields,
     grants,
     decision: decide({ me: subject, grants, fields: policyFieldsOf(row.schema) }),
+    subjectId: subject.userId,
+    recordsVersion: String(row.records_version),
     ownerKey: fields.find((f) => f.kind === 'owner')?.key,
     crypto: await fieldCrypto(db),
   };
@@ -130,7 +138,8 @@ export async function listFormAccess(db: Transaction<DB>, principal: Principal):
   const r = await sql<{ tree: string[]; forms: Row[] }>`
     select ${departmentTreeOf(sql`${principal.departmentId}::uuid`)} as tree,
       coalesce((select json_agg(json_build_object('id', f.id, 'name', f.name, 'description', f.description,
-                  'published_version', f.published_version, 'schema', fv.schema, 'grants', ${grantsOn(sql`${principal.userId}::uuid`)}) order by f.name)
+                  'published_version', f.published_version, 'records_version', f.records_version::text,
+                  'schema', fv.schema, 'grants', ${grantsOn(sql`${principal.userId}::uuid`)}) order by f.name)
                 from forms f join form_versions fv on fv.form_id = f.id and fv.version = f.published_version
                 where f.archived_at is null
                   and exists (select 1 from grants g where g.form_id = f.id
@@ -149,6 +158,8 @@ export async function listFormAccess(db: Transaction<DB>, principal: Principal):
       fields,
       grants: row.grants,
       decision: decide({ me: subject, grants: row.grants, fields: policyFieldsOf(row.schema) }),
+      subjectId: subject.userId,
+      recordsVersion: String(row.records_version),
       ownerKey: fields.find((f) => f.kind === 'owner')?.key,
       crypto,
     };

@@ -134,6 +134,7 @@ async function readPage(ctx: OperationContext, form: FormAccess, input: ListQuer
     search: q ? { q, fields: searchable.map((f) => ({ key: f.key, where: compiled(form, d.readScope[f.key]) })) } : undefined,
     limit: pageSize,
     offset: (page - 1) * pageSize,
+    totals: { countedAs: form.subjectId, recordsVersion: form.recordsVersion },
   });
   const items = rows.map((r) => view.toDTO(r));
   auditWithView(ctx, view, {

@@ -16,6 +16,7 @@ import 'server-only';
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type OrderByItemBuilder, type RawBuilder, type SqlBool, type Transaction } from 'kysely';
 import type { DB } from '@/lib/db/schema';
 import type { FieldSchema } from '@/lib/forms/definition';
+import { knownTotal, rememberTotal, totalKey } from './list-totals';
 
 type Db = Transaction<DB> | Kysely<DB>;
 export type RecordsDB = DB & { r: DB['records'] };
@@ -94,7 +95,16 @@ export interface PageQuery {
   keys: readonly string[];
   limit: number;
   offset: number;
+  /**
+   * For reusing a total counted before (list-totals.ts): the identity row-level security
+   * counts under (the transaction's app.user_id) and the form's records version as the
+   * request read it. A total counted at another version is counted again.
+   */
+  totals: { countedAs: string; recordsVersion: string };
 }
+
+/** The form's records version, read in the statement that counts, so the two belong together. */
+const recordsVersionOf = (formId: string) => sql<string>`(select f.records_version::text from forms f where f.id = ${formId}::uuid)`;
 
 /** One page of live records in scope, and how many there are in all. */
 export async function listRecordPage(db: Db, p: PageQuery): Promise<{ rows: RecordRow[]; total: number }> {
@@ -111,7 +121,7 @@ export async function listRecordPage(db: Db, p: PageQuery): Promise<{ rows: Reco
         .where('r.form_id', '=', p.formId)
         .where('r.deleted_at', 'is', null)
         .where((eb) => p.scope(eb)),
-    ).select(sql<number>`count(*)::int`.as('n'));
+    ).select(sql<number>`count(*)::int`.as('total'));
 
   // The order, as the partial indexes are (…, <sort> desc, id desc), so the default page is an index scan.
   const order: [RawBuilder<unknown>, 'asc' | 'desc', boolean][] = [
@@ -139,16 +149,25 @@ export async function listRecordPage(db: Db, p: PageQuery): Promise<{ rows: Reco
   )
     .limit(p.limit)
     .offset(p.offset);
-  // The total rides along as an uncorrelated subquery (computed once per
-  // statement), saving a round trip; an empty page asks for it separately.
+  // A total counted at this records version is reused; otherwise it rides along as an
+  // uncorrelated subquery (computed once per statement, saving a round trip) with the version
+  // it was counted at. An empty page asks for it separately.
+  const key = totalKey(p.totals.countedAs, countQuery().compile());
+  const known = knownTotal(key, p.totals.recordsVersion);
+  const counted = () => [sql<number>`(${countQuery()})`.as('total'), recordsVersionOf(p.formId).as('records_version')];
   const rows = (await ordered(
     db
       .selectFrom(page.as('r'))
       .innerJoin('users as ou', 'ou.id', 'r.owner_id')
-      .select([...rowColumns, valuesOf(p.keys), 'ou.name as owner_name', () => sql<number>`(${countQuery()})`.as('total')]),
-  ).execute()) as (RecordRow & { total: number })[];
-  const total = rows.length ? rows[0].total : (await countQuery().executeTakeFirstOrThrow()).n;
-  return { rows: rows.map(({ total: _total, ...r }) => r as RecordRow), total };
+      .select([...rowColumns, valuesOf(p.keys), 'ou.name as owner_name', ...(known === undefined ? counted() : [])]),
+  ).execute()) as (RecordRow & { total: number; records_version: string })[];
+  let total = known;
+  if (total === undefined) {
+    const c = rows[0] ?? (await countQuery().select(recordsVersionOf(p.formId).as('records_version')).executeTakeFirstOrThrow());
+    total = c.total;
+    rememberTotal(key, c.records_version, total);
+  }
+  return { rows: rows.map(({ total: _total, records_version: _version, ...r }) => r as RecordRow), total };
 }
 
 /** Live records in scope per form, for many forms in one statement. */

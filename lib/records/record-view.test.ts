@@ -91,6 +91,8 @@ function formAccess(grants: unknown[], me: { departmentId: string | null; tree: 
     ownerKey: 'owner',
     crypto: noCrypto,
     decision: decide({ me: { userId: USERS[0], departmentId: me.departmentId, departmentTree: me.tree }, grants: groupGrants, fields: policyFieldsOf(definition) }),
+    subjectId: USERS[0],
+    recordsVersion: '0',
   };
 }
 

@@ -68,7 +68,7 @@ describe('the migration', () => {
       }),
       own: await grant({ actions: { view: { scope: 'own' }, edit: { scope: 'own' }, assign: { scope: 'all' }, import: {} }, fields: { '*': 'write' } }),
     };
-    expect((await migrator.migrateDown()).error).toBeUndefined();
+    expect((await migrator.migrateTo(BEFORE)).error).toBeUndefined();
     expect(await stored(fresh.tree)).toEqual({ actions: { create: {} } });
     expect(await stored(fresh.own)).toEqual({ actions: { view: { scope: 'own' }, edit: { scope: 'own' } } });
     expect(await stored(old.manageOwn)).toEqual({ actions: { view: { scope: 'own' }, create: {}, edit: { scope: 'own' } } });
