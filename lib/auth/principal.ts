@@ -13,6 +13,7 @@ import { isSystemCredential } from './system-caller';
 import { throttleKey } from './throttle';
 import { UUID_PATTERN } from '@/lib/forms/ajv';
 import { switchToAppRole } from '@/lib/db/app-role';
+import { PREPARED } from '@/lib/db/connection';
 
 export type { Caller, Credential, SystemCredential } from './credential';
 
@@ -70,6 +71,9 @@ interface PrincipalRow {
  * policies are settled when a statement starts); it reads no records.
  * No row (a refused credential): nothing is switched, and the caller refuses.
  */
+// Each credential's statement has one text per prefetch: planned once per connection, not per request.
+const prepared = sql.raw(PREPARED);
+
 export async function resolvePrincipal(
   trx: Transaction<DB>,
   caller: Caller,
@@ -87,7 +91,7 @@ export async function resolvePrincipal(
     // database reader (a dump, a replica, a backup) learns no live session.
     if (!SESSION_SECRET.test(c.sessionId)) return null;
     row = (
-      await sql<PrincipalRow>`
+      await sql<PrincipalRow>`${prepared}
         select u.id, u.email, u.name, u.is_admin, u.department_id, u.locale, ${groups},
                s.id as credential_id, set_config('app.user_id', u.id::text, true) as _uid
         from sessions s join users u on u.id = s.user_id
@@ -99,7 +103,7 @@ export async function resolvePrincipal(
     // the same statement, at most once a minute (the conditional update skips
     // fresher rows, and SKIP LOCKED never makes a request wait on another).
     row = (
-      await sql<PrincipalRow>`
+      await sql<PrincipalRow>`${prepared}
         with touched as (
           update api_tokens set last_used_at = now()
           where id = (select id from api_tokens where token_hash = ${tokenHash} and revoked_at is null and expires_at > now()
@@ -120,7 +124,7 @@ export async function resolvePrincipal(
       // The system itself: administrator rights to configure, no user, no
       // groups (so no grant opens any record). Exists before any user does.
       const r = (
-        await sql<{ prefetched?: unknown }>`
+        await sql<{ prefetched?: unknown }>`${prepared}
           select set_config('app.user_id', ${SYSTEM_USER_ID}, true) as _uid, ${groups}
           from (select ${SYSTEM_USER_ID}::uuid as id, null::uuid as department_id, false as must_change_password) u`.execute(trx)
       ).rows[0];
@@ -142,7 +146,7 @@ export async function resolvePrincipal(
     }
     if (!UUID_PATTERN.test(c.userId)) return null;
     row = (
-      await sql<PrincipalRow>`
+      await sql<PrincipalRow>`${prepared}
         select u.id, u.email, u.name, u.is_admin, u.department_id, u.locale, ${groups},
                u.id as credential_id, set_config('app.user_id', u.id::text, true) as _uid
         from users u where u.id = ${c.userId} and u.status = 'active'`.execute(trx)

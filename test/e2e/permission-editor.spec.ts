@@ -96,7 +96,14 @@ test('a condition on a field the group hides is refused at its cell while editin
   // Encrypted fields are offered, disabled, with the reason.
   await page.getByTestId('condition-field-0').click();
   await expect(page.locator('.ant-select-item-option-disabled').filter({ hasText: '手机号（加密，不能作为条件）' })).toBeVisible();
-  await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: '客户等级' }).click();
+  // A click that lands while the dropdown is still opening can miss (seen once in CI: the field
+  // stayed empty and the value select never appeared): choose until the field shows it.
+  await expect(async () => {
+    const open = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option');
+    if (!(await open.count())) await page.getByTestId('condition-field-0').click();
+    await open.filter({ hasText: '客户等级' }).click({ timeout: 2_000 });
+    await expect(page.getByTestId('condition-field-0')).toContainText('客户等级', { timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
   await choose(page, 'condition-value-0', 'VIP');
   await shots(page, 'editor-condition', false);
   await dialog.getByTestId('condition-ok').click();
