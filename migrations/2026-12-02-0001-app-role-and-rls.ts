@@ -261,11 +261,17 @@ const helpers: RawBuilder<unknown>[] = [
 ];
 
 /**
+ * How the policies read the row's form, owner and department as jsonpath variables ($f, $o, $d)
+ * for condition grants: built per row here; 2026-12-02-0004 reads them from a stored column.
+ */
+export const FACTS_BUILT_PER_ROW = `jsonb_build_object('f', "form_id", 'o', "owner_id", 'd', "department_id")`;
+
+/**
  * The records an action's scope covers, for the row the policy looks at. Each `(select …)` is
  * an initplan: computed at most once per statement, and only when a row needs it; per row only
  * array membership and, for condition grants, one jsonpath match.
  */
-function scopeOf(action: 'view' | 'edit' | 'delete' | 'assign'): RawBuilder<unknown> {
+function scopeOf(action: 'view' | 'edit' | 'delete' | 'assign', facts: string): RawBuilder<unknown> {
   // The cast keeps `= any ((select …))` an array expression, not ANY over a subquery's rows.
   const forms = (kind: string) => `(select fw_rls.forms_with('${action}', '${kind}'))::uuid[]`;
   return sql.raw(`(
@@ -274,10 +280,29 @@ function scopeOf(action: 'view' | 'edit' | 'delete' | 'assign'): RawBuilder<unkn
     or ("department_id" = (select fw_rls.my_department()) and "form_id" = any (${forms('department')}))
     or ("department_id" = any ((select fw_rls.my_tree())::uuid[]) and "form_id" = any (${forms('department-tree')}))
     or ("form_id" = any (${forms('condition')})
-        and jsonb_path_match("values", (select fw_rls.condition_paths('${action}')),
-                             jsonb_build_object('f', "form_id", 'o', "owner_id", 'd', "department_id"), true)))`);
+        and jsonb_path_match("values", (select fw_rls.condition_paths('${action}')), ${facts}, true)))`);
 }
 const system = sql.raw('(select fw_rls.is_system())');
+
+/** The records policies' expressions, reading the row's facts for conditions through `facts`. */
+export function recordPolicies(facts: string) {
+  const scope = (action: 'view' | 'edit' | 'delete' | 'assign') => scopeOf(action, facts);
+  return {
+    selectUsing: sql`${system} or ${scope('view')}`,
+    // A new record: the caller's own, in the caller's department, on a form they may create on or
+    // import into; or one inside their assign scope, stamped with its owner's department.
+    insertCheck: sql`
+      ${system}
+      or ("owner_id" = (select fw_rls.me())
+          and "department_id" is not distinct from (select fw_rls.my_department())
+          and "form_id" = any ((select fw_rls.forms_with('create', 'granted'))::uuid[] || (select fw_rls.forms_with('import', 'granted'))::uuid[]))
+      or (${scope('assign')} and "department_id" is not distinct from fw_rls.department_of("owner_id"))`,
+    // Soft delete and restore are updates too. The row after the change stays where the caller may
+    // write it (or hand it over to); PostgreSQL also holds it to the SELECT policy.
+    updateUsing: sql`${system} or (${scope('view')} and (${scope('edit')} or ${scope('delete')}))`,
+    updateCheck: sql`${system} or ${scope('edit')} or ${scope('delete')} or ${scope('assign')}`,
+  };
+}
 
 /** Privileged statistics: counts and yes/no over all records of a form, for administrators and the system. */
 const privileged: RawBuilder<unknown>[] = [
@@ -443,23 +468,11 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await sql`alter table records enable row level security`.execute(db);
   await sql`alter table records force row level security`.execute(db);
+  const p = recordPolicies(FACTS_BUILT_PER_ROW);
   // For every role (the owner too, under FORCE; a superuser bypasses). The system sees and writes all.
-  await sql`create policy records_select on records for select using (${system} or ${scopeOf('view')})`.execute(db);
-  // A new record: the caller's own, in the caller's department, on a form they may create on or
-  // import into; or one inside their assign scope, stamped with its owner's department.
-  await sql`
-    create policy records_insert on records for insert with check (
-      ${system}
-      or ("owner_id" = (select fw_rls.me())
-          and "department_id" is not distinct from (select fw_rls.my_department())
-          and "form_id" = any ((select fw_rls.forms_with('create', 'granted'))::uuid[] || (select fw_rls.forms_with('import', 'granted'))::uuid[]))
-      or (${scopeOf('assign')} and "department_id" is not distinct from fw_rls.department_of("owner_id")))`.execute(db);
-  // Soft delete and restore are updates too. The row after the change stays where the caller may
-  // write it (or hand it over to); PostgreSQL also holds it to the SELECT policy.
-  await sql`
-    create policy records_update on records for update
-      using (${system} or (${scopeOf('view')} and (${scopeOf('edit')} or ${scopeOf('delete')})))
-      with check (${system} or ${scopeOf('edit')} or ${scopeOf('delete')} or ${scopeOf('assign')})`.execute(db);
+  await sql`create policy records_select on records for select using (${p.selectUsing})`.execute(db);
+  await sql`create policy records_insert on records for insert with check (${p.insertCheck})`.execute(db);
+  await sql`create policy records_update on records for update using (${p.updateUsing}) with check (${p.updateCheck})`.execute(db);
   // Hard deletes: admin purges (fw_rls.purge_form_records) and the system only.
   await sql`create policy records_delete on records for delete using (${system})`.execute(db);
 
