@@ -62,6 +62,9 @@ interface PrincipalRow {
   prefetched?: unknown;
 }
 
+// Each credential's statement has one text per prefetch: planned once per connection, not per request.
+const prepared = sql.raw(PREPARED);
+
 /**
  * One round trip: checks the credential, loads the user and their groups,
  * sets `app.user_id` for the transaction (row-level security reads it) and
@@ -71,9 +74,6 @@ interface PrincipalRow {
  * policies are settled when a statement starts); it reads no records.
  * No row (a refused credential): nothing is switched, and the caller refuses.
  */
-// Each credential's statement has one text per prefetch: planned once per connection, not per request.
-const prepared = sql.raw(PREPARED);
-
 export async function resolvePrincipal(
   trx: Transaction<DB>,
   caller: Caller,
