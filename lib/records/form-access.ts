@@ -108,7 +108,7 @@ async function accessFrom(db: Transaction<DB>, row: Row | null, subject: Subject
     grants,
     decision: decide({ me: subject, grants, fields: policyFieldsOf(row.schema) }),
     subjectId: subject.userId,
-    recordsVersion: String(row.records_version),
+    recordsVersion: row.records_version,
     ownerKey: fields.find((f) => f.kind === 'owner')?.key,
     crypto: await fieldCrypto(db),
   };
@@ -159,7 +159,7 @@ export async function listFormAccess(db: Transaction<DB>, principal: Principal):
       grants: row.grants,
       decision: decide({ me: subject, grants: row.grants, fields: policyFieldsOf(row.schema) }),
       subjectId: subject.userId,
-      recordsVersion: String(row.records_version),
+      recordsVersion: row.records_version,
       ownerKey: fields.find((f) => f.kind === 'owner')?.key,
       crypto,
     };
