@@ -52,9 +52,10 @@ async function choose(page: Page, testId: string, option: string | RegExp) {
 }
 
 /**
- * Chooses until the select shows the option. In the condition dialog a click that lands while
- * the dropdown is still opening can be lost (seen twice in CI: the field, then the value, stayed
- * empty), so each try checks what the select shows and opens it again if needed.
+ * Chooses until the select shows the option: a click that lands while an antd dropdown is still
+ * opening can be lost (seen three times in CI, in the mode matrix and the condition dialog), so
+ * each try checks what the select shows and opens it again if needed. `choose` is only for an
+ * option whose effect is checked otherwise (条件 opens the condition dialog).
  */
 async function chooseShown(page: Page, testId: string, option: string) {
   const select = page.getByTestId(testId);
@@ -73,7 +74,7 @@ test('a field mode changed in the editor is saved for the form, and the next pag
   // The example masks 手机号 for 客服; hide it instead.
   const phone = page.getByTestId(`mode-${GROUP}-phone`);
   await expect(phone).toContainText('脱敏');
-  await choose(page, `mode-${GROUP}-phone`, '隐藏');
+  await chooseShown(page, `mode-${GROUP}-phone`, '隐藏');
   await expect(phone).toContainText('隐藏');
   await expect(head(page)).toContainText('未保存');
   const save = page.getByTestId('save-grants');
@@ -105,7 +106,7 @@ test('a field mode changed in the editor is saved for the form, and the next pag
 
 test('a condition on a field the group hides is refused at its cell while editing', async ({ page }) => {
   await openEditor(page);
-  await choose(page, `mode-${GROUP}-*`, '只读');
+  await chooseShown(page, `mode-${GROUP}-*`, '只读');
   // 客服 sees every record; narrow it to VIP customers with a condition.
   await choose(page, `scope-${GROUP}-view`, '条件');
   const dialog = page.getByRole('dialog');
@@ -121,7 +122,7 @@ test('a condition on a field the group hides is refused at its cell while editin
   await expect(page.getByTestId(`condition-${GROUP}-view`)).toContainText('客户等级 等于 VIP');
 
   // Hiding the field the condition uses is refused where the condition is, and blocks saving.
-  await choose(page, `mode-${GROUP}-level`, '隐藏');
+  await chooseShown(page, `mode-${GROUP}-level`, '隐藏');
   const viewCell = page.getByTestId('actions-matrix').getByRole('alert').filter({ hasText: '隐藏的字段「客户等级」' });
   await expect(viewCell).toBeVisible();
   await expect(page.getByTestId('save-grants')).toBeDisabled();
@@ -133,11 +134,11 @@ test('a condition on a field the group hides is refused at its cell while editin
   await expect(page.getByTestId(`switch-${GROUP}-export`)).not.toBeChecked();
   await page.getByTestId(`reason-${GROUP}`).click();
   await expect(page.getByTestId(`reason-${GROUP}`)).not.toBeChecked();
-  await choose(page, `mode-${GROUP}-name`, '脱敏');
+  await chooseShown(page, `mode-${GROUP}-name`, '脱敏');
   await expect(page.getByTestId('fields-matrix')).toContainText('该字段没有脱敏规则');
   await shots(page, 'editor-problems');
 
-  await choose(page, `mode-${GROUP}-level`, '同其余字段');
+  await chooseShown(page, `mode-${GROUP}-level`, '同其余字段');
   await expect(viewCell).toHaveCount(0);
   await expect(page.getByTestId('save-grants')).toBeEnabled();
 
@@ -150,7 +151,7 @@ test('a condition on a field the group hides is refused at its cell while editin
 
 test('the example grant is put back, and 客服 sees phones masked again', async ({ page }) => {
   await openEditor(page);
-  await choose(page, `mode-${GROUP}-phone`, '脱敏');
+  await chooseShown(page, `mode-${GROUP}-phone`, '脱敏');
   await page.getByTestId('save-grants').click();
   await expect(page.getByTestId('grants-saved')).toBeVisible({ timeout: 60_000 });
   await expect(page.getByTestId('save-grants')).toBeDisabled({ timeout: 60_000 });
