@@ -140,10 +140,17 @@ module.exports = {
       to: { path: GRANT_LOADER },
     },
     {
-      name: 'secrets-only-for-crypto-and-auth',
+      name: 'master-key-only-in-crypto',
       severity: 'error',
-      comment: 'The master key and the sign-in secret: lib/crypto and lib/auth only.',
-      from: { pathNot: ['^lib/crypto/', '^lib/auth/', '^lib/audit/', '^test/'] },
+      comment: "The master key's provider: lib/crypto, and the start-up check that reports where the key lies (lib/jobs/background.ts).",
+      from: { pathNot: ['^lib/crypto/', '^lib/jobs/background\\.ts$', '^test/'] },
+      to: { path: '^lib/crypto/key-provider\\.ts$' },
+    },
+    {
+      name: 'secrets-only-for-auth',
+      severity: 'error',
+      comment: 'The sign-in secret: lib/auth only (the master key has its provider in lib/crypto).',
+      from: { pathNot: ['^lib/auth/', '^test/'] },
       to: { path: '^lib/secrets\\.ts$' },
     },
 
@@ -222,11 +229,20 @@ module.exports = {
       'The connection, schema types, migrator and roles: nothing above the database.',
     ),
     layer('migrations-allowlist', '^migrations/', ['^migrations/', npm('kysely')], 'Migrations never import app code.'),
+    {
+      ...layer(
+        'crypto-allowlist',
+        '^lib/crypto/',
+        ['^lib/crypto/', '^lib/db/', ...SERVER_BASE],
+        'Key provider, keyring, field cipher, blind index: on top of the database only.',
+      ),
+      from: { path: '^lib/crypto/', pathNot: ['^lib/crypto/operations\\.ts$', TESTS] },
+    },
     layer(
-      'crypto-allowlist',
-      '^lib/crypto/',
-      ['^lib/crypto/', '^lib/db/', '^lib/secrets\\.ts$', ...SERVER_BASE],
-      'Key provider, keyring, field cipher, blind index: on top of the database only.',
+      'crypto-operations-allowlist',
+      '^lib/crypto/operations\\.ts$',
+      ['^lib/crypto/', '^lib/jobs/queue\\.ts$', RECORDS_PUBLIC, '^lib/db/', '^lib/audit/', '^lib/auth/(principal|credential)\\.ts$', '^lib/operation(-types)?\\.ts$', ...SERVER_BASE],
+      "Key status, rotation and master-key re-wrapping: the keyring, the job queue, and stored values' counts through lib/records' public face.",
     ),
     layer(
       'audit-allowlist',
@@ -255,8 +271,8 @@ module.exports = {
     layer(
       'records-allowlist',
       '^lib/records/',
-      ['^lib/records/', '^lib/db/', '^lib/crypto/', '^lib/audit/', '^lib/auth/(principal|credential)\\.ts$', '^lib/operation(-types)?\\.ts$', ...SERVER_BASE],
-      'lib/records -> policy, crypto, masking, audit, forms, db.',
+      ['^lib/records/', '^lib/db/', '^lib/crypto/(?!operations\\.ts$)', '^lib/jobs/queue\\.ts$', '^lib/audit/', '^lib/auth/(principal|credential)\\.ts$', '^lib/operation(-types)?\\.ts$', ...SERVER_BASE],
+      'lib/records -> policy, crypto, masking, audit, forms, db; a batch of a job commits its checkpoint through the job queue.',
     ),
     layer(
       'access-allowlist',
@@ -273,7 +289,7 @@ module.exports = {
     layer(
       'jobs-allowlist',
       '^lib/jobs/',
-      ['^lib/jobs/', OPERATIONS, '^lib/db/', '^lib/audit/', '^lib/crypto/', '^lib/auth/system-caller\\.ts$', '^lib/auth/(principal|credential)\\.ts$', ...SERVER_BASE],
+      ['^lib/jobs/', OPERATIONS, '^lib/operation(-types)?\\.ts$', '^lib/db/', '^lib/audit/', '^lib/crypto/', '^lib/auth/system-caller\\.ts$', '^lib/auth/(principal|credential)\\.ts$', ...SERVER_BASE],
       'Background work: calls operations as the system caller, or works below them (re-encryption, sealing).',
     ),
     layer(
@@ -330,8 +346,8 @@ module.exports = {
     layer(
       'cli-allowlist',
       '^cli/',
-      ['^cli/', OPERATIONS, '^lib/auth/system-caller\\.ts$', '^lib/db/(index|migrate)\\.ts$', '^lib/examples/seed\\.ts$', ...SERVER_BASE],
-      'The CLI calls operations as the system caller; it opens and migrates the database, nothing more.',
+      ['^cli/', OPERATIONS, '^lib/auth/system-caller\\.ts$', '^lib/db/(index|migrate)\\.ts$', '^lib/examples/seed\\.ts$', '^lib/jobs/runner\\.ts$', ...SERVER_BASE],
+      'The CLI calls operations as the system caller; it opens and migrates the database and may run due jobs (`fw jobs run`), nothing more.',
     ),
   ],
 

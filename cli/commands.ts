@@ -10,6 +10,8 @@ import { createUser, listDepartments, listGroups, listUsers, type DepartmentNode
 import { createApiToken } from '@/lib/auth/operations';
 import { loadExample } from '@/lib/setup/operations';
 import type { SeedSummary } from '@/lib/examples/seed';
+import { keyStatus, rewrapDataKeys, rotateDataKey } from '@/lib/crypto/operations';
+import { listJobs, type JobProgress } from '@/lib/jobs/operations';
 
 const system = () => unsafeSystemCaller({ label: 'cli', locale: 'en' });
 
@@ -68,4 +70,57 @@ export async function unsafeCreateToken(email: string, name: string): Promise<st
 export async function unsafeSeedExampleFromCli(password: string | undefined, records: number): Promise<SeedSummary> {
   if (!Number.isInteger(records) || records < 0 || records > 1_000_000) throw new AppError('invalid_input', '--records must be a whole number from 0 to 1000000');
   return loadExample(system(), { password, records });
+}
+
+/** A plain-text table for the terminal. */
+export function table(head: string[], rows: (string | number)[][]): string {
+  const cells = [head, ...rows.map((r) => r.map(String))];
+  const widths = head.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
+  return cells.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
+}
+
+const seconds = (s: number | null) => (s === null ? '' : s >= 3600 ? `${(s / 3600).toFixed(1)} h` : s >= 60 ? `${Math.round(s / 60)} min` : `${s} s`);
+
+export function jobsTable(jobs: JobProgress[]): string {
+  if (!jobs.length) return 'No jobs.';
+  return table(
+    ['id', 'kind', 'state', 'phase', 'done', 'total', 'rate/s', 'eta', 'error'],
+    jobs.map((j) => [j.id.slice(0, 8), j.kind, j.state, j.phase ?? '', j.done, j.total ?? '', j.rate === null ? '' : Math.round(j.rate), seconds(j.etaSeconds), j.error ?? '']),
+  );
+}
+
+/** `fw keys status`: versions, what is sealed under each, and the rotation job's progress. */
+export async function unsafeKeyStatusText(): Promise<string> {
+  const s = await keyStatus(system(), {});
+  const lines = [
+    `Master key: ${s.provider}, ${s.masterKeyOpens ? 'opens every data key' : 'WRONG: it does not open the data keys of this database'}${s.warning ? `\nWARNING: ${s.warning}` : ''}`,
+    '',
+    s.versions.length
+      ? table(
+          ['version', 'state', 'created', 'values', 'encryptions', 'limit'],
+          s.versions.map((v) => [
+            v.version,
+            v.current ? 'current' : v.retiredAt ? `retired ${v.retiredAt.slice(0, 19)}Z` : 'old',
+            `${v.createdAt.slice(0, 19)}Z`,
+            v.values,
+            v.encryptions,
+            v.nearLimit ? `WARNING: past ${Math.round((v.encryptions / s.limit) * 100)}% of 2^32, rotate` : `${((v.encryptions / s.limit) * 100).toFixed(4)}%`,
+          ]),
+        )
+      : 'No data key yet (one is made with the first encrypted value).',
+  ];
+  if (s.reseal) lines.push('', 'Re-encryption:', jobsTable([s.reseal]));
+  return lines.join('\n');
+}
+
+export async function unsafeRotateKey(options: { graceSeconds?: number; batchSize?: number }): Promise<{ version: number; jobId: string }> {
+  return rotateDataKey(system(), options);
+}
+
+export async function unsafeRewrapKeys(newKeyFile: string): Promise<number> {
+  return (await rewrapDataKeys(system(), { newKeyFile })).versions;
+}
+
+export async function unsafeListJobs(limit = 20): Promise<JobProgress[]> {
+  return listJobs(system(), { limit });
 }

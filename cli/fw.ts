@@ -8,7 +8,9 @@ import { Command, CommanderError } from 'commander';
 import { closeDb, configFromEnv, openDatabase, useDatabase, DataDirLockedError } from '@/lib/db';
 import { isAppError } from '@/lib/errors';
 import { migrateToLatest } from '@/lib/db/migrate';
-import { unsafeCreateUser, unsafeCreateToken, unsafeSeedExampleFromCli } from './commands';
+import { reportBeforeExit, runDueJobs } from '@/lib/jobs/runner';
+import { env } from '@/lib/env';
+import { jobsTable, unsafeCreateUser, unsafeCreateToken, unsafeKeyStatusText, unsafeListJobs, unsafeRewrapKeys, unsafeRotateKey, unsafeSeedExampleFromCli } from './commands';
 
 const program = new Command();
 program
@@ -21,7 +23,9 @@ async function withDatabase<T>(work: () => Promise<T>, options: { migrate?: bool
   const db = await openDatabase(configFromEnv(), { migrate: options.migrate ?? true });
   useDatabase(db);
   try {
-    return await work();
+    const result = await work();
+    await reportBeforeExit();
+    return result;
   } finally {
     await closeDb();
   }
@@ -90,6 +94,68 @@ seed
       const width = Math.max(...summary.users.map((u) => u.email.length));
       for (const u of summary.users) console.log(`  ${u.email.padEnd(width)}  ${opts.password ? '' : `${u.password}  `}${u.name}`);
     });
+  });
+
+/** Runs the due jobs here, printing their progress every second. */
+async function runJobsHere(): Promise<void> {
+  const timer = setInterval(() => {
+    void unsafeListJobs(5).then((jobs) => {
+      const running = jobs.filter((j) => j.state === 'running');
+      if (running.length) console.log(jobsTable(running));
+    });
+  }, 1000);
+  try {
+    await runDueJobs();
+  } finally {
+    clearInterval(timer);
+  }
+  console.log(jobsTable(await unsafeListJobs(5)));
+}
+
+const keys = program.command('keys').description('Field-encryption keys: status, rotation, master key');
+keys
+  .command('status')
+  .description('Key versions, values sealed under each, encryptions against the AES-GCM limit, re-encryption progress')
+  .action(async () => {
+    await withDatabase(async () => console.log(await unsafeKeyStatusText()));
+  });
+keys
+  .command('rotate')
+  .description('Make a new data key version current now, and re-encrypt the stored values onto it in a background job')
+  .option('--grace <seconds>', 'wait this long after the rotation before retiring old versions', '600')
+  .option('--batch <n>', 'records per batch', '500')
+  .option('--wait', 'run the re-encryption here and wait for it (always so on the embedded database, which the app cannot share)')
+  .action(async (opts: { grace: string; batch: string; wait?: boolean }) => {
+    await withDatabase(async () => {
+      const r = await unsafeRotateKey({ graceSeconds: Number(opts.grace), batchSize: Number(opts.batch) });
+      console.log(`Data key version ${r.version} is current; re-encryption job ${r.jobId}.`);
+      if (opts.wait || !env().databaseUrl) await runJobsHere();
+      else console.log('The app instances run it; follow it with: npm run fw -- jobs');
+    });
+  });
+keys
+  .command('rotate-master')
+  .description('Re-wrap every data key under a new master key read from a file; then restart every instance with that key')
+  .requiredOption('--new-key-file <path>', 'file holding the new master key (base64 of 32 bytes: openssl rand -base64 32)')
+  .action(async (opts: { newKeyFile: string }) => {
+    await withDatabase(async () => {
+      const n = await unsafeRewrapKeys(opts.newKeyFile);
+      console.log(`Re-wrapped ${n} data key version(s). Restart every instance with FW_MASTER_KEY_FILE=${opts.newKeyFile} (or its content in FW_MASTER_KEY); the old master key opens nothing now.`);
+    });
+  });
+
+const jobs = program.command('jobs').description('Background jobs');
+jobs
+  .command('list', { isDefault: true })
+  .description('Recent jobs with their progress')
+  .action(async () => {
+    await withDatabase(async () => console.log(jobsTable(await unsafeListJobs())));
+  });
+jobs
+  .command('run')
+  .description('Run the due jobs here until none is left (the embedded database: while the app is stopped)')
+  .action(async () => {
+    await withDatabase(runJobsHere);
   });
 
 try {

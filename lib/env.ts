@@ -24,6 +24,12 @@ export interface Env {
   sessionMaxAge: number;
   /** How many masked values one user may reveal per hour (FW_REVEAL_PER_HOUR, default 30). */
   revealPerHour: number;
+  /** FW_MASTER_KEY: the master key itself (base64), when the environment holds it. */
+  masterKey: string | undefined;
+  /** FW_MASTER_KEY_FILE: a file holding the master key (base64). */
+  masterKeyFile: string | undefined;
+  /** FW_JOBS: whether this instance runs background jobs (`off` for a web-only instance). */
+  runJobs: boolean;
 }
 
 export class ConfigError extends Error {
@@ -58,9 +64,13 @@ function parseEnv(source: NodeJS.ProcessEnv): Env {
   }
   const sessionMaxAge = Number(source.FW_SESSION_MAX_AGE ?? 8 * 3600);
   if (!Number.isInteger(sessionMaxAge) || sessionMaxAge < 60) problems.push('FW_SESSION_MAX_AGE must be a whole number of seconds ≥ 60');
-  if (source.FW_MASTER_KEY !== undefined && Buffer.from(source.FW_MASTER_KEY, 'base64').length !== 32) {
+  if (source.FW_MASTER_KEY?.trim() && Buffer.from(source.FW_MASTER_KEY.trim(), 'base64').length !== 32) {
     problems.push('FW_MASTER_KEY must be 32 bytes, base64-encoded (openssl rand -base64 32)');
   }
+  const masterKeyFile = source.FW_MASTER_KEY_FILE?.trim() ? path.resolve(/*turbopackIgnore: true*/ source.FW_MASTER_KEY_FILE.trim()) : undefined;
+  if (source.FW_MASTER_KEY?.trim() && masterKeyFile) problems.push('set either FW_MASTER_KEY or FW_MASTER_KEY_FILE, not both');
+  const jobsRaw = (source.FW_JOBS?.trim() || 'on').toLowerCase();
+  if (jobsRaw !== 'on' && jobsRaw !== 'off') problems.push(`FW_JOBS must be on or off (got "${jobsRaw}")`);
   if (source.NEXTAUTH_SECRET !== undefined && source.NEXTAUTH_SECRET.length < 32) {
     problems.push('NEXTAUTH_SECRET must be at least 32 characters');
   }
@@ -70,6 +80,9 @@ function parseEnv(source: NodeJS.ProcessEnv): Env {
   if (problems.length) throw new ConfigError(problems.join('; '));
   return {
     revealPerHour,
+    masterKey: source.FW_MASTER_KEY?.trim() || undefined,
+    masterKeyFile,
+    runJobs: jobsRaw !== 'off',
     databaseUrl,
     dataDir,
     appUrl,

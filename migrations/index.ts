@@ -12,6 +12,7 @@ import * as appRoleAndRls from './2026-12-02-0001-app-role-and-rls';
 import * as rlsCallerOnce from './2026-12-02-0002-rls-caller-once';
 import * as recordsVersion from './2026-12-02-0003-records-version';
 import * as rlsRowFacts from './2026-12-02-0004-rls-row-facts';
+import * as keysAndJobs from './2026-12-02-0005-keys-and-jobs';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-29-0001-initial': initial,
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02-0002-rls-caller-once': rlsCallerOnce,
   '2026-12-02-0003-records-version': recordsVersion,
   '2026-12-02-0004-rls-row-facts': rlsRowFacts,
+  '2026-12-02-0005-keys-and-jobs': keysAndJobs,
 };

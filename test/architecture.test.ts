@@ -130,14 +130,14 @@ export async function GET() { return Response.json(await dump({ credential: { ty
     );
     // (a') The same, in a file named operations.ts inside app/: the name alone opens nothing.
     plant('app/api/v1/leak2/operations.ts', `import { defineOperation } from '@/lib/operation';\nexport const x = defineOperation;\n`);
-    // (b) A page that builds a system credential by hand and reads the master key.
+    // (b) A page that builds a system credential by hand and reaches the master key's provider.
     plant(
       'app/(app)/peek/page.tsx',
-      `import { masterKey } from '@/lib/secrets';
+      `import { keyProvider } from '@/lib/crypto/key-provider';
 import { getRecord } from '@/lib/records/operations';
 export default async function Page() {
   const caller = { credential: { type: 'unsafe-system', label: 'cli', userId: '00000000-0000-4000-8000-000000000001' }, ip: '', locale: 'en' } as const;
-  return <pre>{masterKey().toString('hex')}{JSON.stringify(await getRecord(caller, { formId: 'f', recordId: 'r' }))}</pre>;
+  return <pre>{keyProvider().source}{JSON.stringify(await getRecord(caller, { formId: 'f', recordId: 'r' }))}</pre>;
 }
 `,
     );
@@ -162,7 +162,7 @@ export default async function Page() { const db = await openDb(); return <pre>{J
     plant('components/dump.tsx', `import { sql } from 'kysely';\nimport { readFileSync } from 'node:fs';\nexport const x = [sql, readFileSync];\n`);
     plant('lib/policy/ping.ts', `import { pong } from './pong';\nexport const ping = () => pong();\n`);
     plant('lib/policy/pong.ts', `import { ping } from './ping';\nexport const pong = (): unknown => ping;\n`);
-    plant('lib/crypto/loose.ts', `import { masterKey } from '@/lib/secrets';\nexport const k = masterKey;\n`);
+    plant('lib/crypto/loose.ts', `import { keyProvider } from './key-provider';\nexport const k = keyProvider;\n`);
     plant('lib/shortcut/db.ts', `export { getDb } from '@/lib/db';\n`);
     plant('lib/ids.ts', `export { getDb } from '@/lib/db';\n`);
     plant('lib/records/peek.ts', `import 'server-only';\nexport const x = 1;\n`);
@@ -171,7 +171,7 @@ export default async function Page() { const db = await openDb(); return <pre>{J
 
     // A root file: the custom server (TCP peer address) reaching the database and the keys.
     const server = readFileSync(path.join(dir, 'server.ts'), 'utf8');
-    writeFileSync(path.join(dir, 'server.ts'), `import { getDb } from './lib/db';\nimport { masterKey } from './lib/secrets';\nexport const leak = [getDb, masterKey];\n${server}`);
+    writeFileSync(path.join(dir, 'server.ts'), `import { getDb } from './lib/db';\nimport { keyProvider } from './lib/crypto/key-provider';\nexport const leak = [getDb, keyProvider];\n${server}`);
 
     // A new root file nobody placed: refused until it gets an allowlist.
     plant('worker.ts', `import { getDb } from './lib/db';\nexport const w = getDb;\n`);
@@ -193,9 +193,9 @@ export default async function Page() { const db = await openDb(); return <pre>{J
     expect(caught('app/api/v1/leak2/operations.ts')).toContain('define-operation-only-in-operations-modules → lib/operation.ts');
   });
 
-  it('(b) a page that builds a system credential and reads masterKey()', () => {
+  it('(b) a page that builds a system credential and reaches the master key', () => {
     expect(caught('app/(app)/peek/page.tsx')).toEqual(
-      expect.arrayContaining(['app-allowlist → lib/secrets.ts', 'secrets-only-for-crypto-and-auth → lib/secrets.ts']),
+      expect.arrayContaining(['app-allowlist → lib/crypto/key-provider.ts', 'master-key-only-in-crypto → lib/crypto/key-provider.ts']),
     );
     expect(caught('app/(app)/peek2/page.tsx')).toEqual(
       expect.arrayContaining(['system-caller-only-for-cli-jobs-seeds-migrations-tests → lib/auth/system-caller.ts', 'app-allowlist → lib/auth/system-caller.ts']),
@@ -223,7 +223,7 @@ export default async function Page() { const db = await openDb(); return <pre>{J
   });
 
   it('a root file (server.ts, or a new unplaced one) reaching the database or the keys', () => {
-    expect(caught('server.ts')).toEqual(expect.arrayContaining(['server-entry-allowlist → lib/db/index.ts', 'server-entry-allowlist → lib/secrets.ts']));
+    expect(caught('server.ts')).toEqual(expect.arrayContaining(['server-entry-allowlist → lib/db/index.ts', 'server-entry-allowlist → lib/crypto/key-provider.ts']));
     expect(caught('worker.ts')).toContain('root-unknown-file → lib/db/index.ts');
   });
 

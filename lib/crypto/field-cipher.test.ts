@@ -38,8 +38,8 @@ describe('field cipher', () => {
   it('wraps data keys under the master key, bound to their version', () => {
     const master = randomBytes(32);
     const dataKey = randomBytes(32);
-    const wrapped = wrapKey(master, 2, dataKey);
-    expect(unwrapKey(master, 2, wrapped).equals(dataKey)).toBe(true);
-    expect(() => unwrapKey(master, 3, wrapped)).toThrow();
+    const wrapped = wrapKey(master, '2', dataKey);
+    expect(unwrapKey(master, '2', wrapped).equals(dataKey)).toBe(true);
+    expect(() => unwrapKey(master, '3', wrapped)).toThrow();
   });
 });

@@ -46,11 +46,15 @@ export function decryptValue(key: Buffer, token: string, context: CipherContext)
 /** The master key's own generation, written into wrapped-key tokens. */
 const MASTER_GENERATION = 1;
 
-/** Wrapping a data key under the master key (same primitive, its own associated data). */
-export function wrapKey(master: Buffer, version: number, dataKey: Buffer): string {
-  return encryptValue(master, MASTER_GENERATION, dataKey.toString('base64'), { formId: 'keyring', recordId: String(version), field: 'data-key' });
+/**
+ * Wrapping a data key under the master key (same primitive, its own associated data). The
+ * label names the key's purpose and version (a data key's is its version number), so a
+ * wrapped key moved to another row does not unwrap there.
+ */
+export function wrapKey(master: Buffer, label: string, dataKey: Buffer): string {
+  return encryptValue(master, MASTER_GENERATION, dataKey.toString('base64'), { formId: 'keyring', recordId: label, field: 'data-key' });
 }
 
-export function unwrapKey(master: Buffer, version: number, wrapped: string): Buffer {
-  return Buffer.from(decryptValue(master, wrapped, { formId: 'keyring', recordId: String(version), field: 'data-key' }) as string, 'base64');
+export function unwrapKey(master: Buffer, label: string, wrapped: string): Buffer {
+  return Buffer.from(decryptValue(master, wrapped, { formId: 'keyring', recordId: label, field: 'data-key' }) as string, 'base64');
 }

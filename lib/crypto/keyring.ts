@@ -1,21 +1,50 @@
 /**
- * Data keys by version, wrapped by the master key in `encryption_keys`.
- * Unwrapped keys are cached in memory: keys never change once written, and
- * any instance can rebuild the cache from the table.
+ * Data keys by version, wrapped by the master key (lib/crypto/key-provider.ts) in
+ * `encryption_keys`. The newest version that is not retired is current: new values are sealed
+ * under it. Older versions open what is still sealed under them until a re-encryption job has
+ * moved every value on; then they are retired and open nothing.
+ *
+ * Which version is current and which are retired is read in every transaction that seals or
+ * opens (`keyStateSql`, riding in a statement the transaction sends anyway), never kept as
+ * process state: a rotation on one instance reaches every other at its next transaction.
+ * Unwrapped keys are cached: a version's key never changes once written.
  */
 import 'server-only';
 import { randomBytes } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { getDb } from '@/lib/db/connection';
+import { switchToAppRole } from '@/lib/db/app-role';
 import type { DB } from '@/lib/db/schema';
-import { masterKey } from '@/lib/secrets';
-import { decryptValue, encryptValue, isCipherToken, tokenVersion, unwrapKey, wrapKey, type CipherContext } from './field-cipher';
+import { keyProvider } from './key-provider';
+import { decryptValue, encryptValue, tokenVersion, type CipherContext } from './field-cipher';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
+/** What a transaction knows about the keys: the current version, the ones that open, the retired ones. */
+export interface KeyState {
+  current: number | null;
+  live: number[];
+  retired: number[];
+}
+
+/** The key state as one JSON value, to select in a statement the transaction sends anyway. */
+export const keyStateSql = sql<KeyState>`(select json_build_object(
+    'current', max(k.version) filter (where k.retired_at is null),
+    'live', coalesce(json_agg(k.version) filter (where k.retired_at is null), '[]'::json),
+    'retired', coalesce(json_agg(k.version) filter (where k.retired_at is not null), '[]'::json))
+  from encryption_keys k)`;
+
+/**
+ * AES-GCM with random 96-bit nonces stays safe for about 2^32 values per key (NIST SP 800-38D).
+ * Warn at a quarter of that, so a rotation can be planned long before the limit.
+ */
+export const GCM_ENCRYPTIONS_WARNING = 2 ** 30;
+export const GCM_ENCRYPTIONS_LIMIT = 2 ** 32;
+
 interface KeyCache {
   keys: Map<number, Buffer>;
-  current: number | undefined;
+  /** Encryptions per version this process made and has not yet added to the table. */
+  unflushed: Map<number, number>;
 }
 // One cache per open database (a process may hold several: tests, the bench).
 const caches = new WeakMap<object, KeyCache>();
@@ -23,59 +52,142 @@ const caches = new WeakMap<object, KeyCache>();
 async function cacheOf(): Promise<KeyCache> {
   const root = await getDb();
   let c = caches.get(root);
-  if (!c) caches.set(root, (c = { keys: new Map(), current: undefined }));
+  if (!c) caches.set(root, (c = { keys: new Map(), unflushed: new Map() }));
   return c;
 }
 
-async function load(db: Db, cache: KeyCache): Promise<void> {
-  const rows = await db.selectFrom('encryption_keys').select(['version', 'wrapped_key']).orderBy('version').execute();
-  const master = masterKey();
-  for (const r of rows) if (!cache.keys.has(r.version)) cache.keys.set(r.version, unwrapKey(master, r.version, r.wrapped_key));
-  cache.current = rows.length ? rows[rows.length - 1].version : undefined;
-}
-
-/** The version new values are encrypted with; creates version 1 on first use. */
-async function currentKey(db: Db, cache: KeyCache): Promise<{ version: number; key: Buffer }> {
-  if (cache.current === undefined) await load(db, cache);
-  if (cache.current === undefined) {
-    const version = 1;
-    await db
-      .insertInto('encryption_keys')
-      .values({ version, wrapped_key: wrapKey(masterKey(), version, randomBytes(32)) })
-      .onConflict((oc) => oc.column('version').doNothing())
-      .execute();
-    await load(db, cache);
+/** A key version this database does not have, or one that was retired: nothing opens with it. */
+export class KeyUnavailableError extends Error {
+  constructor(version: number, why: 'missing' | 'retired') {
+    super(`Encryption key version ${version} is ${why}`);
+    this.name = 'KeyUnavailableError';
   }
-  return { version: cache.current!, key: cache.keys.get(cache.current!)! };
 }
 
-async function keyFor(db: Db, cache: KeyCache, version: number): Promise<Buffer> {
-  if (!cache.keys.has(version)) await load(db, cache);
-  const key = cache.keys.get(version);
-  if (!key) throw new Error(`Encryption key version ${version} is missing`);
-  return key;
+async function load(db: Db, cache: KeyCache, versions: number[]): Promise<void> {
+  const missing = versions.filter((v) => !cache.keys.has(v));
+  if (!missing.length) return;
+  const rows = await db.selectFrom('encryption_keys').select(['version', 'wrapped_key']).where('version', 'in', missing).execute();
+  const provider = keyProvider();
+  for (const r of rows) cache.keys.set(r.version, await provider.unwrap(String(r.version), r.wrapped_key));
+}
+
+/** Adds a data key version (the first one on first use, or a rotation's next one); returns it. */
+export async function addKeyVersion(db: Db): Promise<number> {
+  const next = await db.selectFrom('encryption_keys').select(sql<number>`coalesce(max(version), 0) + 1`.as('v')).executeTakeFirstOrThrow();
+  const version = next.v;
+  await db
+    .insertInto('encryption_keys')
+    .values({ version, wrapped_key: await keyProvider().wrap(String(version), randomBytes(32)) })
+    .onConflict((oc) => oc.column('version').doNothing())
+    .execute();
+  return version;
 }
 
 export interface FieldCrypto {
+  /** The version new values are sealed under. */
+  readonly version: number;
   encrypt(value: unknown, context: CipherContext): string;
   decrypt(token: string, context: CipherContext): unknown;
 }
 
 /**
- * A per-request cipher: loads keys at most once, then encrypts and decrypts
- * synchronously. Call `prepare` with the tokens you are about to read so any
- * key version they need is loaded.
+ * A per-transaction cipher: loads the keys it lacks (once per process and version), then seals
+ * and opens synchronously. `state` is the transaction's own read of `keyStateSql` (read here
+ * when the caller has no statement that carried it: seeds, jobs, tests).
  */
-export async function fieldCrypto(db: Db, tokens: Iterable<unknown> = []): Promise<FieldCrypto> {
+export async function fieldCrypto(db: Db, known?: KeyState): Promise<FieldCrypto> {
   const cache = await cacheOf();
-  const { version, key } = await currentKey(db, cache);
-  for (const t of tokens) if (isCipherToken(t)) await keyFor(db, cache, tokenVersion(t));
+  const state = known ?? (await readKeyState(db));
+  let current = state.current;
+  if (current === null) {
+    // The first encrypted value ever: make version 1 (two first writers agree on it).
+    await db.insertInto('encryption_keys').values({ version: 1, wrapped_key: await keyProvider().wrap('1', randomBytes(32)) }).onConflict((oc) => oc.column('version').doNothing()).execute();
+    current = 1;
+  }
+  const retired = new Set(state.retired);
+  await load(db, cache, [...new Set([current, ...state.live])]);
+  const key = cache.keys.get(current);
+  if (!key) throw new KeyUnavailableError(current, 'missing');
+  const version = current;
   return {
-    encrypt: (value, context) => encryptValue(key, version, value, context),
+    version,
+    encrypt: (value, context) => {
+      cache.unflushed.set(version, (cache.unflushed.get(version) ?? 0) + 1);
+      return encryptValue(key, version, value, context);
+    },
     decrypt: (token, context) => {
-      const k = cache.keys.get(tokenVersion(token));
-      if (!k) throw new Error(`Encryption key version ${tokenVersion(token)} is not loaded`);
+      const v = tokenVersion(token);
+      // Threat: a value re-planted under a retired key (an old backup's row copied back) must not
+      // open because some process still holds that key in memory.
+      if (retired.has(v)) throw new KeyUnavailableError(v, 'retired');
+      const k = cache.keys.get(v);
+      if (!k) throw new KeyUnavailableError(v, 'missing');
       return decryptValue(k, token, context);
     },
   };
+}
+
+/** The key state read on its own, for work that has no statement to carry it (CLI, jobs). */
+export async function readKeyState(db: Db): Promise<KeyState> {
+  const r = await sql<{ state: KeyState }>`select ${keyStateSql} as state`.execute(db);
+  return r.rows[0].state;
+}
+
+/**
+ * Adds the encryptions this process made to each version's count, in its own short
+ * transaction. Counting in the request's transaction would put every writer in the queue for
+ * the key's row; counted here, a crash loses at most the last interval's count, a few
+ * thousand against a warning at 2^30. Returns versions past the warning.
+ */
+export async function flushKeyUsage(): Promise<{ version: number; encryptions: number }[]> {
+  const cache = await cacheOf();
+  const pending = [...cache.unflushed.entries()].filter(([, n]) => n > 0);
+  if (!pending.length) return [];
+  cache.unflushed.clear();
+  const db = await getDb();
+  try {
+    const rows = await db.transaction().execute(async (trx) => {
+      await sql`select ${switchToAppRole}`.execute(trx);
+      const out: { version: number; encryptions: number }[] = [];
+      for (const [version, n] of pending) {
+        const r = await trx.updateTable('encryption_keys').set({ encryptions: sql`encryptions + ${n}` }).where('version', '=', version).returning('encryptions').executeTakeFirst();
+        if (r) out.push({ version, encryptions: Number(r.encryptions) });
+      }
+      return out;
+    });
+    const near = rows.filter((r) => r.encryptions >= GCM_ENCRYPTIONS_WARNING);
+    for (const r of near) {
+      console.warn(`[formwarden] data key version ${r.version} has sealed ${r.encryptions} values; AES-GCM's safe limit is about ${GCM_ENCRYPTIONS_LIMIT}. Rotate it: npm run fw -- keys rotate`);
+    }
+    return near;
+  } catch (e) {
+    // Not lost: counted again at the next flush.
+    for (const [version, n] of pending) cache.unflushed.set(version, (cache.unflushed.get(version) ?? 0) + n);
+    throw e;
+  }
+}
+
+/** The master key does not open this database's data keys. */
+export class WrongMasterKeyError extends Error {
+  constructor(version: number) {
+    super(
+      `The configured master key does not open data key version ${version} of this database: it is not the key this database was encrypted with. ` +
+        'Start with the right FW_MASTER_KEY or FW_MASTER_KEY_FILE (a key rotated with `fw keys rotate-master` replaces the old one).',
+    );
+    this.name = 'WrongMasterKeyError';
+  }
+}
+
+/** Unwraps every data key that still opens values; throws WrongMasterKeyError on the first that does not. */
+export async function verifyMasterKey(db: Db): Promise<void> {
+  const rows = await db.selectFrom('encryption_keys').select(['version', 'wrapped_key']).where('retired_at', 'is', null).orderBy('version').execute();
+  const provider = keyProvider();
+  for (const r of rows) {
+    try {
+      await provider.unwrap(String(r.version), r.wrapped_key);
+    } catch {
+      throw new WrongMasterKeyError(r.version);
+    }
+  }
 }

@@ -145,6 +145,33 @@ export interface EncryptionKeysTable {
   /** The data key, AES-256-GCM-wrapped by the master key. */
   wrapped_key: string;
   created_at: Generated<Date>;
+  /** Values sealed under this version, as the instances last reported (lib/crypto/keyring.ts flushKeyUsage). */
+  encryptions: Generated<string>;
+  retired_at: NullableTimestamp;
+}
+
+/** Durable background work (lib/jobs). `params` and `checkpoint` hold ids and counts, never values. */
+export interface JobsTable {
+  id: Generated<string>;
+  kind: string;
+  params: Json<Record<string, unknown>>;
+  state: Generated<'queued' | 'running' | 'done' | 'failed' | 'cancelled'>;
+  singleton: string | null;
+  checkpoint: Json<Record<string, unknown>> | null;
+  done: Generated<string>;
+  total: string | null;
+  rate: number | null;
+  run_after: Generated<Date>;
+  lease: string | null;
+  leased_by: string | null;
+  lease_expires_at: NullableTimestamp;
+  attempts: Generated<number>;
+  error: string | null;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  started_at: NullableTimestamp;
+  progressed_at: NullableTimestamp;
+  finished_at: NullableTimestamp;
 }
 
 export interface SettingsTable {
@@ -167,4 +194,5 @@ export interface DB {
   audit_events: AuditEventsTable;
   settings: SettingsTable;
   encryption_keys: EncryptionKeysTable;
+  jobs: JobsTable;
 }

@@ -12,7 +12,7 @@ import { msg, type Locale } from '@/lib/i18n';
 import { fieldsOf, policyFieldsOf, type FieldInfo, type FormDefinition } from '@/lib/forms/definition';
 import type { Principal } from '@/lib/auth/principal';
 import { decide, type Decision, type GroupGrant } from '@/lib/policy';
-import { fieldCrypto, type FieldCrypto } from '@/lib/crypto/keyring';
+import { fieldCrypto, keyStateSql, type FieldCrypto, type KeyState } from '@/lib/crypto/keyring';
 import { UUID_PATTERN } from '@/lib/forms/ajv';
 
 export interface FormAccess {
@@ -78,13 +78,14 @@ export function formAccessPrefetch(input: { formId?: unknown }): RawBuilder<unkn
   const formId = input?.formId;
   if (typeof formId !== 'string' || !UUID_PATTERN.test(formId)) return undefined;
   return sql`json_build_object('requested', ${formId}::text, 'form', ${formSql(formId, sql`u.id`)},
-    'departmentTree', ${departmentTreeOf(sql`u.department_id`)})`;
+    'departmentTree', ${departmentTreeOf(sql`u.department_id`)}, 'keys', ${keyStateSql})`;
 }
 
 interface Prefetched {
   requested: string;
   form: Row | null;
   departmentTree: string[];
+  keys: KeyState;
 }
 
 /** Whose decision: the caller, or (view-as, explain) another user as an admin sees them. */
@@ -94,7 +95,7 @@ export interface Subject {
   departmentTree: string[];
 }
 
-async function accessFrom(db: Transaction<DB>, row: Row | null, subject: Subject, locale: Locale): Promise<FormAccess> {
+async function accessFrom(db: Transaction<DB>, row: Row | null, subject: Subject, keys: KeyState, locale: Locale): Promise<FormAccess> {
   const grants = row?.grants ?? [];
   if (!row || grants.length === 0) throw formNotFound(locale);
   const fields = fieldsOf(row.schema);
@@ -110,7 +111,7 @@ async function accessFrom(db: Transaction<DB>, row: Row | null, subject: Subject
     subjectId: subject.userId,
     recordsVersion: row.records_version,
     ownerKey: fields.find((f) => f.kind === 'owner')?.key,
-    crypto: await fieldCrypto(db),
+    crypto: await fieldCrypto(db, keys),
   };
 }
 
@@ -119,24 +120,24 @@ export async function loadFormAccess(ctx: { db: Transaction<DB>; principal: Prin
   // The operation must have declared `prefetch: formAccessPrefetch` for this form.
   if (prefetched?.requested !== formId) throw new Error(`Form ${formId} was not prefetched by the operation`);
   const { principal } = ctx;
-  return accessFrom(ctx.db, prefetched.form, { userId: principal.userId, departmentId: principal.departmentId, departmentTree: prefetched.departmentTree }, principal.locale);
+  return accessFrom(ctx.db, prefetched.form, { userId: principal.userId, departmentId: principal.departmentId, departmentTree: prefetched.departmentTree }, prefetched.keys, principal.locale);
 }
 
 /** The same access for another (active) user, for an admin's view-as and explain. */
 export async function loadFormAccessOf(db: Transaction<DB>, userId: string, formId: string, locale: Locale): Promise<{ access: FormAccess; subject: Subject }> {
-  const r = await sql<{ department_id: string | null; tree: string[]; form: Row | null }>`
-    select u.department_id, ${departmentTreeOf(sql`u.department_id`)} as tree, ${formSql(formId, sql`u.id`)} as form
+  const r = await sql<{ department_id: string | null; tree: string[]; form: Row | null; keys: KeyState }>`
+    select u.department_id, ${departmentTreeOf(sql`u.department_id`)} as tree, ${formSql(formId, sql`u.id`)} as form, ${keyStateSql} as keys
     from users u where u.id = ${userId}::uuid and u.status = 'active'`.execute(db);
   const row = r.rows[0];
   if (!row) throw formNotFound(locale);
   const subject: Subject = { userId, departmentId: row.department_id, departmentTree: row.tree };
-  return { access: await accessFrom(db, row.form, subject, locale), subject };
+  return { access: await accessFrom(db, row.form, subject, row.keys, locale), subject };
 }
 
 /** Every published form with the caller's grants on it, for the list of usable forms (one statement). */
 export async function listFormAccess(db: Transaction<DB>, principal: Principal): Promise<FormAccess[]> {
-  const r = await sql<{ tree: string[]; forms: Row[] }>`
-    select ${departmentTreeOf(sql`${principal.departmentId}::uuid`)} as tree,
+  const r = await sql<{ tree: string[]; forms: Row[]; keys: KeyState }>`
+    select ${departmentTreeOf(sql`${principal.departmentId}::uuid`)} as tree, ${keyStateSql} as keys,
       coalesce((select json_agg(json_build_object('id', f.id, 'name', f.name, 'description', f.description,
                   'published_version', f.published_version, 'records_version', f.records_version::text,
                   'schema', fv.schema, 'grants', ${grantsOn(sql`${principal.userId}::uuid`)}) order by f.name)
@@ -144,9 +145,9 @@ export async function listFormAccess(db: Transaction<DB>, principal: Principal):
                 where f.archived_at is null
                   and exists (select 1 from grants g where g.form_id = f.id
                               and g.group_id in (select gm.group_id from group_members gm where gm.user_id = ${principal.userId}::uuid))), '[]'::json) as forms`.execute(db);
-  const { tree, forms } = r.rows[0];
+  const { tree, forms, keys } = r.rows[0];
   const subject: Subject = { userId: principal.userId, departmentId: principal.departmentId, departmentTree: tree };
-  const crypto = await fieldCrypto(db);
+  const crypto = await fieldCrypto(db, keys);
   return forms.map((row) => {
     const fields = fieldsOf(row.schema);
     return {

@@ -32,6 +32,10 @@ import { formView, keysToSelect, recordView, type RecordView } from './record-vi
 import { invalidValues, planWrite, sealWritten } from './record-write';
 import { listColumns, type FormView, type RecordDTO, type RecordPage } from './dto';
 import { uuidSchema as uuid } from '@/lib/forms/ajv';
+import { fieldCrypto, readKeyState } from '@/lib/crypto/keyring';
+import { advanceJob, leasedJob } from '@/lib/jobs/queue';
+import { resealBatch } from './reseal';
+import { valuesByKeyVersion as countByKeyVersion } from './record-stats';
 
 export type { FormView, RecordDTO, RecordPage } from './dto';
 export type { Subject } from './form-access';
@@ -43,6 +47,7 @@ export {
   countValuesOfOtherType,
   departmentsWithRecords,
   purgeFormRecords,
+  valuesByKeyVersion,
 } from './form-stats';
 /** A record version as the database stores it (int4): a larger number is bad input, not a 500. */
 const recordVersion = { type: 'integer', minimum: 1, maximum: 2147483647 } as const;
@@ -543,6 +548,78 @@ export const restoreRecord = defineOperation({
     }
     ctx.audit({ action: 'records.restore', resourceType: 'record', resourceId: restored.id, formId: form.formId, recordIds: [restored.id] });
     return { id: restored.id };
+  },
+});
+
+/** What a key-rotation job (`keys.reseal`) was asked to do; set by keys.rotate (lib/crypto/operations.ts). */
+export interface ResealParams {
+  /** When the newest version became current. */
+  rotatedAt: string;
+  /**
+   * How long after the rotation an old version may be retired: a transaction that read the
+   * key state just before the rotation may still commit a value under the old version, and a
+   * version must not be retired under a value that was written after the last count.
+   */
+  graceSeconds: number;
+  batchSize: number;
+  leaseSeconds: number;
+}
+
+type ResealCheckpoint =
+  | { phase: 'reseal'; pass: number; after: string | null; unreadable: number }
+  | { phase: 'retire'; pass: number; unreadable: number }
+  | { phase: 'finished'; pass: number; unreadable: number; retired: number[]; kept: number[] };
+
+/** Passes over the records before a version that still holds values is kept rather than retired. */
+const MAX_RESEAL_PASSES = 3;
+
+/**
+ * One batch of a key-rotation job, in one transaction with the job's checkpoint (lib/jobs):
+ * reseal the next records in id order under the current key, or, after a full pass, retire
+ * the old versions once nothing is sealed under them. Only the system's job runner calls it.
+ */
+export const resealRecordsBatch = defineOperation({
+  name: 'records.resealBatch',
+  permission: 'admin',
+  input: { type: 'object', additionalProperties: false, required: ['jobId', 'lease'], properties: { jobId: uuid, lease: uuid } },
+  async run(ctx, input): Promise<{ finished: boolean; waitSeconds?: number }> {
+    // Threat: an administrator's session driving a job's batches by hand (outside its lease
+    // protocol); only the runner, as the system, may.
+    if (!ctx.principal.systemLabel) throw new AppError('forbidden', msg(ctx.locale, 'errors.keys.systemOnly'));
+    const job = await leasedJob(ctx.db, input.jobId, input.lease);
+    const params = job.params as unknown as ResealParams;
+    const cp = (job.checkpoint as ResealCheckpoint | null) ?? { phase: 'reseal', pass: 1, after: null, unreadable: 0 };
+    const crypto = await fieldCrypto(ctx.db);
+    const leaseSeconds = params.leaseSeconds;
+    if (cp.phase === 'reseal') {
+      const total = job.total ?? Number((await sql<{ n: string }>`select count(*) as n from records`.execute(ctx.db)).rows[0].n);
+      const out = await resealBatch(ctx.db, crypto, cp.after, params.batchSize);
+      const unreadable = cp.unreadable + out.unreadable;
+      const next: ResealCheckpoint = out.last === null ? { phase: 'retire', pass: cp.pass, unreadable } : { phase: 'reseal', pass: cp.pass, after: out.last, unreadable };
+      await advanceJob(ctx.db, job, { checkpoint: next, processed: out.scanned, total, leaseSeconds });
+      ctx.audit({ action: 'keys.reseal', details: { toVersion: crypto.version, pass: cp.pass, scanned: out.scanned, resealed: out.resealed, unreadable: out.unreadable } });
+      return { finished: false };
+    }
+    if (cp.phase === 'finished') return { finished: true };
+    const wait = Math.ceil((Date.parse(params.rotatedAt) + params.graceSeconds * 1000 - Date.now()) / 1000);
+    if (wait > 0) {
+      await advanceJob(ctx.db, job, { checkpoint: cp, processed: 0, waitSeconds: wait, leaseSeconds });
+      return { finished: false, waitSeconds: wait };
+    }
+    const state = await readKeyState(ctx.db);
+    const counts = await countByKeyVersion(ctx.db);
+    const old = state.live.filter((v) => v !== crypto.version);
+    const inUse = old.filter((v) => (counts.get(v) ?? 0) > 0);
+    if (inUse.length && cp.pass < MAX_RESEAL_PASSES) {
+      // Values came back under an old version (an edit that began before the rotation): once more.
+      await advanceJob(ctx.db, job, { checkpoint: { phase: 'reseal', pass: cp.pass + 1, after: null, unreadable: 0 }, processed: 0, resetDone: 0, leaseSeconds });
+      return { finished: false };
+    }
+    const retire = old.filter((v) => !inUse.includes(v));
+    if (retire.length) await ctx.db.updateTable('encryption_keys').set({ retired_at: sql`now()` }).where('version', 'in', retire).execute();
+    await advanceJob(ctx.db, job, { checkpoint: { phase: 'finished', pass: cp.pass, unreadable: cp.unreadable, retired: retire, kept: inUse }, processed: 0, finished: true, leaseSeconds });
+    ctx.audit({ action: 'keys.retire', details: { retired: retire, kept: inUse, current: crypto.version, unreadable: cp.unreadable } });
+    return { finished: true };
   },
 });
 

@@ -71,3 +71,9 @@ export async function purgeFormRecords(db: Db, formId: string): Promise<number> 
   const { rows } = await sql<{ n: number }>`select fw_rls.purge_form_records(${formId}::uuid) as n`.execute(db);
   return Number(rows[0]?.n ?? 0);
 }
+
+/** Per data key version, how many stored values (any form, live or deleted) are sealed under it. */
+export async function valuesByKeyVersion(db: Db): Promise<Map<number, number>> {
+  const { rows } = await sql<{ counts: Record<string, number> }>`select fw_rls.values_by_key_version() as counts`.execute(db);
+  return new Map(Object.entries(rows[0]?.counts ?? {}).map(([v, n]) => [Number(v), Number(n)]));
+}

@@ -1,0 +1,149 @@
+/**
+ * Key management for administrators and the command line: the key versions and what is sealed
+ * under them (`keys.status`), rotating the data key while the app serves (`keys.rotate`), and
+ * re-wrapping the data keys under a new master key (`keys.rotateMaster`). The values
+ * themselves move in a background job (records.resealBatch, lib/jobs), never in the request.
+ */
+import 'server-only';
+import { sql } from 'kysely';
+import { defineOperation } from '@/lib/operation';
+import { AppError } from '@/lib/errors';
+import { msg } from '@/lib/i18n';
+import { enqueueJob, listJobProgress, type JobProgress } from '@/lib/jobs/queue';
+import { valuesByKeyVersion, type ResealParams } from '@/lib/records/operations';
+import { addKeyVersion, GCM_ENCRYPTIONS_LIMIT, GCM_ENCRYPTIONS_WARNING, readKeyState, verifyMasterKey } from './keyring';
+import { keyProvider, keyProviderFromFile, masterKeyPlacementWarning, type KeyProvider } from './key-provider';
+
+/** The job kind that moves values onto the current key and retires old versions. */
+export const RESEAL_JOB = 'keys.reseal';
+
+export interface KeyVersionStatus {
+  version: number;
+  current: boolean;
+  createdAt: string;
+  retiredAt: string | null;
+  /** Values sealed under it so far (as the instances last reported). */
+  encryptions: number;
+  /** Stored values still sealed under it. */
+  values: number;
+  /** Past the warning for AES-GCM's random-nonce limit. */
+  nearLimit: boolean;
+}
+
+export interface KeyStatus {
+  provider: KeyProvider['source'];
+  /** Whether the configured master key opens every data key that is not retired. */
+  masterKeyOpens: boolean;
+  /** Why the master key's place is unsafe, if it is. */
+  warning: string | null;
+  versions: KeyVersionStatus[];
+  limit: number;
+  reseal: JobProgress | null;
+}
+
+export const keyStatus = defineOperation({
+  name: 'keys.status',
+  permission: 'admin',
+  readOnly: true,
+  input: { type: 'object', additionalProperties: false },
+  async run(ctx): Promise<KeyStatus> {
+    const rows = await ctx.db.selectFrom('encryption_keys').select(['version', 'created_at', 'retired_at', 'encryptions']).orderBy('version').execute();
+    const counts = await valuesByKeyVersion(ctx.db);
+    const state = await readKeyState(ctx.db);
+    const [reseal] = await listJobProgress(ctx.db, { kind: RESEAL_JOB, limit: 1 });
+    const masterKeyOpens = await verifyMasterKey(ctx.db).then(
+      () => true,
+      () => false,
+    );
+    ctx.audit({ action: 'keys.status' });
+    return {
+      provider: keyProvider().source,
+      masterKeyOpens,
+      warning: masterKeyPlacementWarning() ?? null,
+      limit: GCM_ENCRYPTIONS_LIMIT,
+      versions: rows.map((r) => ({
+        version: r.version,
+        current: r.version === state.current,
+        createdAt: new Date(r.created_at).toISOString(),
+        retiredAt: r.retired_at ? new Date(r.retired_at).toISOString() : null,
+        encryptions: Number(r.encryptions),
+        values: counts.get(r.version) ?? 0,
+        nearLimit: Number(r.encryptions) >= GCM_ENCRYPTIONS_WARNING,
+      })),
+      reseal: reseal ?? null,
+    };
+  },
+});
+
+/** Defaults of a rotation's job; tests shorten them. */
+const RESEAL_DEFAULTS = { graceSeconds: 600, batchSize: 500, leaseSeconds: 60 };
+
+/**
+ * A new data key version, current at once for every instance's next transaction; a job moves
+ * the stored values onto it and retires the old versions when nothing uses them. A rotation
+ * while a re-encryption is still running restarts that job's pass, towards the newest version.
+ */
+export const rotateDataKey = defineOperation({
+  name: 'keys.rotate',
+  permission: 'admin',
+  input: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      graceSeconds: { type: 'integer', minimum: 0, maximum: 86400 },
+      batchSize: { type: 'integer', minimum: 1, maximum: 10000 },
+      leaseSeconds: { type: 'integer', minimum: 1, maximum: 3600 },
+    },
+  },
+  async run(ctx, input): Promise<{ version: number; jobId: string }> {
+    // Rotations are serialised: two at once would otherwise both read the same next version.
+    await sql`select pg_advisory_xact_lock(hashtext('formwarden:keys.rotate'))`.execute(ctx.db);
+    // A new key wrapped under a wrong master key could never be opened by the right one.
+    await verifyMasterKey(ctx.db);
+    const state = await readKeyState(ctx.db);
+    if (state.current === null) await addKeyVersion(ctx.db); // nothing sealed yet: version 1 first
+    const version = await addKeyVersion(ctx.db);
+    const rotatedAt = (await sql<{ now: Date }>`select now() as now`.execute(ctx.db)).rows[0].now;
+    const params: ResealParams = { ...RESEAL_DEFAULTS, ...input, rotatedAt: new Date(rotatedAt).toISOString() };
+    const job = await enqueueJob(ctx.db, { kind: RESEAL_JOB, params: { ...params }, singleton: RESEAL_JOB, createdBy: ctx.principal.systemLabel ? null : ctx.principal.userId });
+    if (!job.created) {
+      await ctx.db
+        .updateTable('jobs')
+        .set({ params: JSON.stringify(params), checkpoint: null, done: '0', total: null })
+        .where('id', '=', job.id)
+        .execute();
+    }
+    ctx.audit({ action: 'keys.rotate', resourceType: 'key', resourceId: String(version), details: { version, previous: state.current, jobId: job.id } });
+    return { version, jobId: job.id };
+  },
+});
+
+/**
+ * Re-wraps every data key under a new master key (read from `newKeyFile`), in one transaction;
+ * no value is touched. Every instance must then be restarted with the new master key: the old
+ * one opens nothing from then on. The command line only (`fw keys rotate-master`).
+ */
+export const rewrapDataKeys = defineOperation({
+  name: 'keys.rotateMaster',
+  permission: 'admin',
+  input: { type: 'object', additionalProperties: false, required: ['newKeyFile'], properties: { newKeyFile: { type: 'string', minLength: 1, maxLength: 4096 } } },
+  async run(ctx, input): Promise<{ versions: number }> {
+    // Threat: a web session naming a file on the server to read a key from.
+    if (!ctx.principal.systemLabel) throw new AppError('forbidden', msg(ctx.locale, 'errors.keys.systemOnly'));
+    let next: KeyProvider;
+    try {
+      next = keyProviderFromFile(input.newKeyFile);
+    } catch {
+      throw new AppError('invalid_input', msg(ctx.locale, 'errors.keys.badKeyFile'), { fields: { newKeyFile: msg(ctx.locale, 'errors.keys.badKeyFile') } });
+    }
+    const rows = await ctx.db.selectFrom('encryption_keys').select(['version', 'wrapped_key']).orderBy('version').execute();
+    const current = keyProvider();
+    for (const r of rows) {
+      const wrapped = await next.wrap(String(r.version), await current.unwrap(String(r.version), r.wrapped_key));
+      // The application's role may not write wrapped keys; this privileged function may, for an admin or the system.
+      await sql`select fw_rls.rewrap_data_key(${r.version}::integer, ${wrapped}::text)`.execute(ctx.db);
+    }
+    ctx.audit({ action: 'keys.rotateMaster', details: { versions: rows.length } });
+    return { versions: rows.length };
+  },
+});
