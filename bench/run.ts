@@ -9,8 +9,10 @@
  * - a salesperson whose view scope is a condition (own customers of level VIP);
  * each also "total counted again": the operation right after a write to the form, when the list's
  * kept total (lib/records/list-totals.ts) cannot be reused;
- * then the salesperson's list over BENCH_BIG_RECORDS (default 1,000,000) records in a separate
- * PostgreSQL database, and the REST list (50 per page, as the salesperson) under the production
+ * then 客服 finding one customer by the whole mobile number (an encrypted field, through the
+ * blind index) against the raw digest lookup; the salesperson's list and that lookup over
+ * BENCH_BIG_RECORDS (default 1,000,000) records in a separate PostgreSQL database; a key
+ * rotation's re-encryption of every record while the list is served; and the REST list (50 per page, as the salesperson) under the production
  * server (server.ts, as `npm run serve`) at 10 concurrent connections (autocannon).
  *
  * Knobs: BENCH_RECORDS (100,000), BENCH_BIG_RECORDS (1,000,000; 0 skips), BENCH_ITERATIONS (400),
@@ -32,7 +34,12 @@ import { listRecords } from '@/lib/records/operations';
 import { fieldCrypto } from '@/lib/crypto/keyring';
 import { openValue } from '@/lib/records/protect';
 import type { Caller } from '@/lib/auth/principal';
-import { seedBench, type BenchUser, type BenchWorld } from './seed';
+import { fieldsOf, type FormDefinition } from '@/lib/forms/definition';
+import { unsafeSystemCaller } from '@/lib/auth/system-caller';
+import { rotateDataKey } from '@/lib/crypto/operations';
+import { listJobs } from '@/lib/jobs/operations';
+import { runDueJobs } from '@/lib/jobs/runner';
+import { benchPhone, seedBench, type BenchUser, type BenchWorld } from './seed';
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 100_000);
 const BIG_RECORDS = Number(process.env.BENCH_BIG_RECORDS ?? 1_000_000);
@@ -61,6 +68,7 @@ interface Row {
 }
 const rows: Row[] = [];
 const httpRows: Record<string, string>[] = [];
+const resealRows: Record<string, string | number>[] = [];
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const ms = (v: number) => `${v.toFixed(2)} ms`;
@@ -279,6 +287,89 @@ class ServerDatabase {
   }
 }
 
+/**
+ * Exact search on an encrypted field (the blind index): 客服 finds one caller by mobile number,
+ * through the operation (filter[phone]); the raw query looks the same digest up directly.
+ */
+async function measureLookup(label: string, rawDb: Database, w: BenchWorld) {
+  const crypto = await fieldCrypto(rawDb);
+  const phoneField = fieldsOf((await rawDb.selectFrom('form_versions').select('schema').where('form_id', '=', w.formId).executeTakeFirstOrThrow()).schema as FormDefinition).find((f) => f.key === 'phone')!;
+  const probe = (i: number) => benchPhone((i * 7919) % w.records);
+  const raw = async (phone: string) => {
+    const digest = crypto.lookup(w.formId, 'phone', phoneField.kind, phone, phoneField.schema.format)!;
+    return rawDb
+      .selectFrom('records as r')
+      .select(['r.id', 'r.values'])
+      .where('r.form_id', '=', w.formId)
+      .where('r.deleted_at', 'is', null)
+      .where(sql<boolean>`r.blind_index @> ${JSON.stringify({ phone: digest })}::jsonb`)
+      .execute();
+  };
+  const op = (phone: string) => listRecords(callerOf(w.support), { formId: w.formId, filter: { phone } });
+  // Same row, and it is masked for 客服.
+  for (const i of [0, 1]) {
+    const [a, b] = [await op(probe(i)), await raw(probe(i))];
+    if (a.total !== 1 || b.length !== 1 || a.items[0].id !== b[0].id || !String(a.items[0].values.phone).includes('*')) {
+      throw new Error(`${label}: the lookup of ${probe(i)} found other rows than the raw query`);
+    }
+  }
+  const [opT, rawT]: number[][] = [[], []];
+  for (let i = 0; i < WARMUP + ITERATIONS; i++) {
+    const runs: [number[], () => Promise<unknown>][] = [
+      [opT, () => op(probe(i))],
+      [rawT, () => raw(probe(i))],
+    ];
+    if (i % 2) runs.reverse();
+    for (const [sink, run] of runs) {
+      const t0 = performance.now();
+      await run();
+      if (i >= WARMUP) sink.push(performance.now() - t0);
+    }
+  }
+  for (const a of [opT, rawT]) a.sort((x, y) => x - y);
+  const ratio = (a: number[]) => `${(pct(a, 50) / pct(rawT, 50)).toFixed(2)}× (${(pct(a, 95) / pct(rawT, 95)).toFixed(2)}×)`;
+  const caller = '客服, exact phone (blind index)';
+  rows.push({ database: label, caller, what: 'raw query on the digest', rows: w.records, p50: ms(pct(rawT, 50)), p95: ms(pct(rawT, 95)), 'ratio p50 (p95)': ratio(rawT) });
+  rows.push({ database: label, caller, what: 'records.list, filter[phone]', rows: w.records, p50: ms(pct(opT, 50)), p95: ms(pct(opT, 95)), 'ratio p50 (p95)': ratio(opT) });
+  console.log(`  ${label} / lookup: operation p50 ${ms(pct(opT, 50))}, raw ${ms(pct(rawT, 50))}`);
+}
+
+/**
+ * A key rotation's re-encryption of every record, while the salesperson's list keeps being
+ * served in the same process: values per second, and the list's latency during the job.
+ */
+async function measureReseal(label: string, w: BenchWorld) {
+  const system = unsafeSystemCaller({ label: 'bench' });
+  await rotateDataKey(system, { graceSeconds: 0, batchSize: 1000, leaseSeconds: 60 });
+  const during: number[] = [];
+  let done = false;
+  const t0 = performance.now();
+  const job = runDueJobs().finally(() => (done = true));
+  const c = salesCase(w);
+  for (let i = 0; !done; i++) {
+    const s = performance.now();
+    await opPage(w, c, 1 + (i % 50));
+    during.push(performance.now() - s);
+  }
+  await job;
+  const seconds = (performance.now() - t0) / 1000;
+  const [progress] = await listJobs(system, { kind: 'keys.reseal', limit: 1 });
+  if (progress?.state !== 'done' || progress.done !== w.records) throw new Error(`${label}: the re-encryption did not finish over every record (${JSON.stringify(progress)})`);
+  during.sort((x, y) => x - y);
+  resealRows.push({
+    database: label,
+    records: w.records,
+    'encrypted fields': 2,
+    seconds: seconds.toFixed(1),
+    'records/s': Math.round(w.records / seconds),
+    'values/s': Math.round((2 * w.records) / seconds),
+    'list p50 during': ms(pct(during, 50)),
+    'list p99 during': ms(pct(during, 99)),
+    'lists served': during.length,
+  });
+  console.log(`  ${label} / re-encryption: ${Math.round(w.records / seconds)} records/s, list p99 ${ms(pct(during, 99))}`);
+}
+
 async function postgresCases(serverUrl: string) {
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
@@ -300,8 +391,11 @@ async function postgresCases(serverUrl: string) {
         useDatabase(app);
         const w = await seedBench(setup, RECORDS, OWNERS, console.log);
         for (const c of [salesCase(w), supportCase(w), vipCase(w)]) await measure('PostgreSQL', setup, w, c);
+        await measureLookup('PostgreSQL', setup, w);
         await closeDb();
         await httpBench('PostgreSQL', w, { DATABASE_URL: main.appUrl });
+        useDatabase(await openDatabase({ kind: 'postgres', url: main.appUrl }, { migrate: false }));
+        await measureReseal('PostgreSQL', w);
       } finally {
         await closeDb();
         await setup.destroy();
@@ -319,6 +413,7 @@ async function postgresCases(serverUrl: string) {
         useDatabase(app);
         const w = await seedBench(setup, BIG_RECORDS, OWNERS, console.log);
         await measure(`PostgreSQL, ${BIG_RECORDS.toLocaleString('en')} records`, setup, w, salesCase(w));
+        await measureLookup(`PostgreSQL, ${BIG_RECORDS.toLocaleString('en')} records`, setup, w);
       } finally {
         await closeDb();
         await setup.destroy();
@@ -351,8 +446,12 @@ async function main() {
       useDatabase(db);
       const w = await seedBench(db, RECORDS, OWNERS, console.log);
       for (const c of [salesCase(w), supportCase(w), vipCase(w)]) await measure('PGlite', db, w, c);
+      await measureLookup('PGlite', db, w);
       await closeDb();
       await httpBench('PGlite', w, { FW_DATA_DIR: dir, DATABASE_URL: '' });
+      useDatabase(await openDatabase({ kind: 'pglite', dataDir: dir }, { migrate: false }));
+      await measureReseal('PGlite', w);
+      await closeDb();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -368,6 +467,8 @@ async function main() {
   console.table(rows);
   console.log(`\nREST API under the production server (server.ts), ${REST_PAGE_SIZE} per page, as the salesperson, 10 connections, ${HTTP_SECONDS} s (autocannon):`);
   console.table(httpRows);
+  console.log('\nKey rotation: re-encrypting every record (records.resealBatch, 1,000 per batch) while the salesperson\'s list is served in the same process:');
+  console.table(resealRows);
   console.log(`Total bench time ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }
 

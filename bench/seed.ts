@@ -8,7 +8,7 @@
  * and `records` generated customers spread evenly over the 50 salespeople.
  *
  * Fast enough for 1,000,000 records: rows go in as `insert … select from unnest(arrays)` batches
- * (five array parameters per batch instead of one parameter per cell). Every encrypted value is
+ * (six array parameters per batch instead of one parameter per cell). Every encrypted value is
  * sealed for its own record (the cipher's associated data names the record, so a sealed value
  * cannot be shared between records and still open); only the plaintext comes from a pool.
  */
@@ -19,7 +19,7 @@ import { hashToken } from '@/lib/auth/principal';
 import template from '@/schemas/templates/customer-management.json';
 import { generateCustomers } from '@/lib/examples/fake-customers';
 import { fieldCrypto } from '@/lib/crypto/keyring';
-import { sealValues } from '@/lib/records/protect';
+import { lookupEntries, sealValues } from '@/lib/records/protect';
 import { fieldsOf, type FormDefinition } from '@/lib/forms/definition';
 import type { Grant, GrantCondition } from '@/lib/policy/vocabulary';
 
@@ -31,6 +31,8 @@ export interface BenchUser {
 
 export interface BenchWorld {
   formId: string;
+  /** How many customers; the j-th has the mobile number benchPhone(j). */
+  records: number;
   owners: string[];
   /** owners[0], a salesperson with the template's 销售 grant (`own` scope). */
   sales: BenchUser;
@@ -60,6 +62,9 @@ async function tokenFor(db: Database, userId: string): Promise<string> {
   await db.insertInto('api_tokens').values({ user_id: userId, name: 'bench', token_hash: hashToken(token), token_prefix: token.slice(0, 10) }).execute();
   return token;
 }
+
+/** The mobile number of the j-th generated customer: unique, valid (13x…). */
+export const benchPhone = (j: number) => `13${String(j).padStart(9, '0')}`;
 
 export async function seedBench(db: Database, records: number, ownerCount: number, log: (s: string) => void = () => {}): Promise<BenchWorld> {
   const t0 = Date.now();
@@ -109,6 +114,7 @@ export async function seedBench(db: Database, records: number, ownerCount: numbe
   for (let i = 0; i < records; i += batch) {
     const ids: string[] = [];
     const values: string[] = [];
+    const lookups: string[] = [];
     const ownerIds: string[] = [];
     const created: string[] = [];
     const updated: string[] = [];
@@ -116,7 +122,10 @@ export async function seedBench(db: Database, records: number, ownerCount: numbe
       const at = start + j * 60_000;
       const id = randomUUID();
       ids.push(id);
-      values.push(JSON.stringify(sealValues(crypto, form.id, id, fields, { ...pool[j % pool.length] })));
+      // Every customer its own mobile number, so an exact lookup finds one customer (benchPhone).
+      const plain = { ...pool[j % pool.length], phone: benchPhone(j) };
+      values.push(JSON.stringify(sealValues(crypto, form.id, id, fields, plain)));
+      lookups.push(JSON.stringify(lookupEntries(crypto, form.id, fields, plain).set));
       ownerIds.push(owners[j % owners.length]);
       created.push(new Date(at).toISOString());
       // Customers are edited after they are created, not in creation order, so
@@ -124,13 +133,14 @@ export async function seedBench(db: Database, records: number, ownerCount: numbe
       updated.push(new Date(at + ((j * 7919) % Math.max(1, records - j)) * 60_000).toISOString());
     }
     await sql`
-      insert into records (id, form_id, form_version, values, owner_id, department_id, created_by, created_at, updated_at)
-      select t.id, ${form.id}::uuid, 1, t.v, t.o, ${dept.id}::uuid, t.o, t.c, t.u
-      from unnest(${ids}::uuid[], ${values}::jsonb[], ${ownerIds}::uuid[], ${created}::timestamptz[], ${updated}::timestamptz[]) as t(id, v, o, c, u)`.execute(db);
+      insert into records (id, form_id, form_version, values, blind_index, owner_id, department_id, created_by, created_at, updated_at)
+      select t.id, ${form.id}::uuid, 1, t.v, t.b, t.o, ${dept.id}::uuid, t.o, t.c, t.u
+      from unnest(${ids}::uuid[], ${values}::jsonb[], ${lookups}::jsonb[], ${ownerIds}::uuid[], ${created}::timestamptz[], ${updated}::timestamptz[]) as t(id, v, b, o, c, u)`.execute(db);
     if (records >= 200_000 && (i / batch) % 40 === 39) log(`  ${i + batch} records (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
   }
   const world: BenchWorld = {
     formId: form.id,
+    records,
     owners,
     sales: { id: owners[0], token: await tokenFor(db, owners[0]) },
     vip: { id: owners[1], token: await tokenFor(db, owners[1]) },

@@ -24,6 +24,8 @@ export interface Env {
   sessionMaxAge: number;
   /** How many masked values one user may reveal per hour (FW_REVEAL_PER_HOUR, default 30). */
   revealPerHour: number;
+  /** How many exact searches on encrypted fields one user may run per hour (FW_LOOKUP_PER_HOUR, default 300). */
+  lookupPerHour: number;
   /** FW_MASTER_KEY: the master key itself (base64), when the environment holds it. */
   masterKey: string | undefined;
   /** FW_MASTER_KEY_FILE: a file holding the master key (base64). */
@@ -77,9 +79,13 @@ function parseEnv(source: NodeJS.ProcessEnv): Env {
   const revealRaw = source.FW_REVEAL_PER_HOUR?.trim() || '30';
   const revealPerHour = /^\d{1,5}$/.test(revealRaw) ? Number(revealRaw) : NaN;
   if (!(revealPerHour >= 1)) problems.push(`FW_REVEAL_PER_HOUR must be a whole number of reveals per user and hour, at least 1 (got "${revealRaw}")`);
+  const lookupRaw = source.FW_LOOKUP_PER_HOUR?.trim() || '300';
+  const lookupPerHour = /^\d{1,6}$/.test(lookupRaw) ? Number(lookupRaw) : NaN;
+  if (!(lookupPerHour >= 1)) problems.push(`FW_LOOKUP_PER_HOUR must be a whole number of exact searches on encrypted fields per user and hour, at least 1 (got "${lookupRaw}")`);
   if (problems.length) throw new ConfigError(problems.join('; '));
   return {
     revealPerHour,
+    lookupPerHour,
     masterKey: source.FW_MASTER_KEY?.trim() || undefined,
     masterKeyFile,
     runJobs: jobsRaw !== 'off',

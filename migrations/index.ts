@@ -13,6 +13,7 @@ import * as rlsCallerOnce from './2026-12-02-0002-rls-caller-once';
 import * as recordsVersion from './2026-12-02-0003-records-version';
 import * as rlsRowFacts from './2026-12-02-0004-rls-row-facts';
 import * as keysAndJobs from './2026-12-02-0005-keys-and-jobs';
+import * as blindIndex from './2026-12-02-0006-blind-index';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-29-0001-initial': initial,
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02-0003-records-version': recordsVersion,
   '2026-12-02-0004-rls-row-facts': rlsRowFacts,
   '2026-12-02-0005-keys-and-jobs': keysAndJobs,
+  '2026-12-02-0006-blind-index': blindIndex,
 };

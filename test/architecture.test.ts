@@ -402,8 +402,8 @@ export function recordsTableViolations(files: { file: string; source: string }[]
   return files.filter((f) => !RECORDS_TABLE_PLACES.test(f.file) && names.test(stripComments(f.source))).map((f) => f.file);
 }
 
-/** Places that may name unsafe… functions: cli/, jobs, seeds (lib/examples, first-run setup), migrations, tests. */
-const UNSAFE_PLACES = /^(cli\/|lib\/jobs\/|lib\/examples\/|lib\/setup\/|migrations\/|test\/|lib\/auth\/system-caller\.ts$)/;
+/** Places that may name unsafe… functions: cli/, jobs, seeds (lib/examples, first-run setup), migrations, tests and benchmarks. */
+const UNSAFE_PLACES = /^(cli\/|lib\/jobs\/|lib\/examples\/|lib\/setup\/|migrations\/|test\/|bench\/|lib\/auth\/system-caller\.ts$)/;
 export function unsafeNameViolations(files: { file: string; source: string }[]): string[] {
   const out: string[] = [];
   for (const { file, source } of files) {

@@ -12,6 +12,7 @@ describe('operation input types', () => {
       sort?: string;
       order?: 'asc' | 'desc';
       q?: string;
+      filter?: { [x: string]: string };
     }>();
     expectTypeOf<UpdateRecordInput>().toEqualTypeOf<{ formId: string; recordId: string; version: number; values: { [x: string]: unknown } }>();
     expectTypeOf<CreateFirstAdminInput>().toEqualTypeOf<{ email: string; name: string; password: string; loadExample: boolean }>();

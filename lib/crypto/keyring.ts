@@ -16,7 +16,9 @@ import { getDb } from '@/lib/db/connection';
 import { switchToAppRole } from '@/lib/db/app-role';
 import type { DB } from '@/lib/db/schema';
 import { keyProvider } from './key-provider';
+import type { FieldKind } from '@/lib/forms/field-kinds';
 import { decryptValue, encryptValue, tokenVersion, type CipherContext } from './field-cipher';
+import { lookupDigest, normaliseForLookup } from './blind-index';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -25,13 +27,16 @@ export interface KeyState {
   current: number | null;
   live: number[];
   retired: number[];
+  /** The current blind-index key version (lib/crypto/blind-index.ts). */
+  blind: number | null;
 }
 
 /** The key state as one JSON value, to select in a statement the transaction sends anyway. */
 export const keyStateSql = sql<KeyState>`(select json_build_object(
     'current', max(k.version) filter (where k.retired_at is null),
     'live', coalesce(json_agg(k.version) filter (where k.retired_at is null), '[]'::json),
-    'retired', coalesce(json_agg(k.version) filter (where k.retired_at is not null), '[]'::json))
+    'retired', coalesce(json_agg(k.version) filter (where k.retired_at is not null), '[]'::json),
+    'blind', (select max(b.version) from blind_index_keys b))
   from encryption_keys k)`;
 
 /**
@@ -43,6 +48,7 @@ export const GCM_ENCRYPTIONS_LIMIT = 2 ** 32;
 
 interface KeyCache {
   keys: Map<number, Buffer>;
+  blindKeys: Map<number, Buffer>;
   /** Encryptions per version this process made and has not yet added to the table. */
   unflushed: Map<number, number>;
 }
@@ -52,7 +58,7 @@ const caches = new WeakMap<object, KeyCache>();
 async function cacheOf(): Promise<KeyCache> {
   const root = await getDb();
   let c = caches.get(root);
-  if (!c) caches.set(root, (c = { keys: new Map(), unflushed: new Map() }));
+  if (!c) caches.set(root, (c = { keys: new Map(), blindKeys: new Map(), unflushed: new Map() }));
   return c;
 }
 
@@ -89,6 +95,24 @@ export interface FieldCrypto {
   readonly version: number;
   encrypt(value: unknown, context: CipherContext): string;
   decrypt(token: string, context: CipherContext): unknown;
+  /** The blind-index digest of a value of `kind` (and `format`) in this form and field, or undefined when it is no whole value. */
+  lookup(formId: string, field: string, kind: FieldKind, value: unknown, format?: string): string | undefined;
+}
+
+/** The blind-index key of `version`, made (version 1) on first use. */
+async function blindKey(db: Db, cache: KeyCache, version: number | null): Promise<{ version: number; key: Buffer }> {
+  const v = version ?? 1;
+  let key = cache.blindKeys.get(v);
+  if (!key) {
+    const label = `blind-index/${v}`;
+    if (version === null) {
+      await db.insertInto('blind_index_keys').values({ version: 1, wrapped_key: await keyProvider().wrap(label, randomBytes(32)) }).onConflict((oc) => oc.column('version').doNothing()).execute();
+    }
+    const row = await db.selectFrom('blind_index_keys').select('wrapped_key').where('version', '=', v).executeTakeFirstOrThrow();
+    key = await keyProvider().unwrap(label, row.wrapped_key);
+    cache.blindKeys.set(v, key);
+  }
+  return { version: v, key };
 }
 
 /**
@@ -110,8 +134,13 @@ export async function fieldCrypto(db: Db, known?: KeyState): Promise<FieldCrypto
   const key = cache.keys.get(current);
   if (!key) throw new KeyUnavailableError(current, 'missing');
   const version = current;
+  const blind = await blindKey(db, cache, state.blind);
   return {
     version,
+    lookup: (formId, field, kind, value, format) => {
+      const normalised = normaliseForLookup(kind, value, format);
+      return normalised === undefined ? undefined : lookupDigest(blind.key, blind.version, formId, field, normalised);
+    },
     encrypt: (value, context) => {
       cache.unflushed.set(version, (cache.unflushed.get(version) ?? 0) + 1);
       return encryptValue(key, version, value, context);

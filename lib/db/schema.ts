@@ -85,6 +85,8 @@ export interface RecordsTable {
   updated_at: Generated<Date>;
   deleted_at: NullableTimestamp;
   deleted_by: string | null;
+  /** Per encrypted lookup field, the blind-index digest of its value (lib/crypto/blind-index.ts). */
+  blind_index: ColumnType<Record<string, string>, string | undefined, string>;
 }
 
 export interface SessionsTable {
@@ -150,6 +152,13 @@ export interface EncryptionKeysTable {
   retired_at: NullableTimestamp;
 }
 
+/** The blind-index keys, wrapped by the master key, apart from the data keys. */
+export interface BlindIndexKeysTable {
+  version: number;
+  wrapped_key: string;
+  created_at: Generated<Date>;
+}
+
 /** Durable background work (lib/jobs). `params` and `checkpoint` hold ids and counts, never values. */
 export interface JobsTable {
   id: Generated<string>;
@@ -195,4 +204,5 @@ export interface DB {
   settings: SettingsTable;
   encryption_keys: EncryptionKeysTable;
   jobs: JobsTable;
+  blind_index_keys: BlindIndexKeysTable;
 }

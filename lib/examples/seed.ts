@@ -12,7 +12,7 @@ import { AppError } from '@/lib/errors';
 import { generateCustomers } from './fake-customers';
 import { randomUUID } from 'node:crypto';
 import { fieldCrypto } from '@/lib/crypto/keyring';
-import { sealValues } from '@/lib/records/protect';
+import { lookupEntries, sealValues } from '@/lib/records/protect';
 import { fieldsOf, type FormDefinition } from '@/lib/forms/definition';
 import { randomReadablePassword } from '@/lib/auth/random-password';
 import { SYSTEM_USER_ID } from '@/lib/auth/principal';
@@ -146,6 +146,7 @@ export async function unsafeSeedExample(
             form_id: form.id,
             form_version: 1,
             values: JSON.stringify(sealValues(crypto, form.id, id, fields, { ...c })),
+            blind_index: JSON.stringify(lookupEntries(crypto, form.id, fields, { ...c }).set),
             owner_id: owner.id,
             department_id: owner.departmentId,
             created_by: owner.id,

@@ -69,7 +69,16 @@ export const openApiDocument = {
       parameters: [id('formId', 'Form id')],
       get: {
         summary: 'List records in your scope',
-        parameters: queryParameters(listRecords.inputSchema, ['formId'], { sort: 'createdAt, updatedAt or a field key', q: 'Search in plain text fields' }),
+        parameters: queryParameters(listRecords.inputSchema, ['formId'], {
+          sort: 'createdAt, updatedAt or a field key',
+          q:
+            'Search: a substring of plain text fields where you read them in plain, or the whole value of an encrypted phone, e-mail, ID-card or bank-card field ' +
+            'where you see it at least masked (e.g. q=13812345678)',
+          filter:
+            'Exact matches, all of which must hold: filter[key]=value. A plain field matches where you read it in plain; an encrypted phone, e-mail, ID-card or ' +
+            'bank-card field matches its whole value where you see it at least masked. A hidden or masked-only plain field, an encrypted field of another kind, ' +
+            'or part of an encrypted value is refused with 422.',
+        }).map((p) => (p.name === 'filter' ? { ...p, style: 'deepObject', explode: true } : p)),
         responses: { '200': { description: 'A page', content: { 'application/json': { schema: { $ref: '#/components/schemas/RecordPage' } } } }, '401': problem, '403': problem, '404': problem, '422': problem },
       },
       post: {

@@ -274,6 +274,15 @@ export function canSortBy(d: Decision, key: string): boolean {
   return viewers.length > 0 && viewers.every((g) => modeRank(g.modes[key]) >= modeRank('read'));
 }
 
+/**
+ * The records on which `key` shows at least masked: where an exact lookup on an encrypted field
+ * may match (the caller sees that the record holds a value there, and finding it by the whole
+ * value tells nothing the masked value plus a guess would not).
+ */
+export function shownScope(d: Decision, key: string): ScopeExpr {
+  return or(d.grants.filter((g) => g.scopes.view && modeRank(g.modes[key] ?? 'hidden') >= modeRank('masked')).map((g) => g.scopes.view!));
+}
+
 /** Fields a caller may search in: those it reads in plain on at least some records. */
 export const searchableKeys = (d: Decision): string[] => d.fields.filter((f) => !f.encrypted && !f.owner && d.readScope[f.key].t !== 'false').map((f) => f.key);
 

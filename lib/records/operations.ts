@@ -9,7 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { defineOperation, type OperationContext, type OperationInput } from '@/lib/operation';
 import { AppError } from '@/lib/errors';
 import { msg, type Locale } from '@/lib/i18n';
-import { canSortBy, mayAssign, revealOn, revealScope, searchableKeys, FALSE, TRUE, type ScopeExpr, type RowFacts } from '@/lib/policy';
+import { canSortBy, mayAssign, revealOn, revealScope, searchableKeys, shownScope, FALSE, TRUE, type ScopeExpr, type RowFacts } from '@/lib/policy';
+import { LOOKUP_KINDS } from '@/lib/crypto/blind-index';
 import { env } from '@/lib/env';
 import { SYSTEM_USER_ID } from '@/lib/auth/principal';
 import { formAccessPrefetch, listFormAccess, loadFormAccess, loadFormAccessOf, type FormAccess, type Subject } from './form-access';
@@ -25,11 +26,12 @@ import {
   softDeleteInScope,
   updateInScope,
   type CompiledScope,
+  type Filter,
   type Miss,
   type RecordRow,
 } from './record-query';
 import { formView, keysToSelect, recordView, type RecordView } from './record-view';
-import { invalidValues, planWrite, sealWritten } from './record-write';
+import { invalidValues, lookupsWritten, planWrite, sealWritten } from './record-write';
 import { listColumns, type FormView, type RecordDTO, type RecordPage } from './dto';
 import { uuidSchema as uuid } from '@/lib/forms/ajv';
 import { fieldCrypto, readKeyState } from '@/lib/crypto/keyring';
@@ -104,9 +106,64 @@ const listInput = {
     sort: { type: 'string', maxLength: 64, default: 'createdAt' },
     order: { enum: ['asc', 'desc'], default: 'desc' },
     q: { type: 'string', maxLength: 100 },
+    // Exact matches by field key, all of which must hold: filter[phone]=13812345678.
+    filter: { type: 'object', maxProperties: 5, propertyNames: { maxLength: 64 }, additionalProperties: { type: 'string', maxLength: 200 } },
   },
 } as const;
-type ListQuery = { page?: number; pageSize?: number; sort?: string; order?: 'asc' | 'desc'; q?: string };
+type ListQuery = { page?: number; pageSize?: number; sort?: string; order?: 'asc' | 'desc'; q?: string; filter?: Record<string, string> };
+
+/**
+ * Exact searches on encrypted fields per user and hour (FW_LOOKUP_PER_HOUR). Threat: the
+ * masked part of a value (the four hidden digits of 138****5678, the birth date of a
+ * 身份证号) guessed by trying every candidate as an exact search. Counted from the audit log
+ * (each list that looked up names `lookups` in its event), so every instance shares the count,
+ * under a per-user lock so concurrent searches cannot overshoot.
+ */
+async function limitLookups(ctx: OperationContext): Promise<void> {
+  const limit = env().lookupPerHour;
+  await sql`select pg_advisory_xact_lock(hashtext('fw.lookup'), hashtext(${ctx.principal.userId}))`.execute(ctx.db);
+  const recent = await ctx.db
+    .selectFrom('audit_events')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('actor_id', '=', ctx.principal.userId)
+    .where('at', '>', sql<Date>`now() - interval '1 hour'`)
+    .where('action', '=', 'records.list')
+    .where(sql<boolean>`details ? 'lookups'`)
+    .executeTakeFirstOrThrow();
+  if (recent.n >= limit) throw new AppError('rate_limited', msg(ctx.locale, 'errors.records.lookupRateLimited', { limit }), { retryAfter: 3600 });
+}
+
+/** Encrypted fields the caller can find records by (exact value, blind index), with where. */
+const lookupFields = (form: FormAccess) =>
+  form.fields.filter((f) => f.schema['x-encrypted'] && LOOKUP_KINDS.has(f.kind) && shownScope(form.decision, f.key).t !== 'false');
+
+/**
+ * The list's exact filters. A field the caller cannot see, or reads only masked (an equality
+ * test would be an oracle for the masked value), is refused with the same words as a field
+ * that does not exist; an encrypted field is found by its whole value only (blind index), so a
+ * partial value is refused with that reason, and an encrypted field of a kind without a lookup
+ * is refused too.
+ */
+function listFilters(form: FormAccess, filter: Record<string, string> | undefined, locale: Locale): Filter[] {
+  const out: Filter[] = [];
+  const refused: Record<string, string> = {};
+  for (const [key, value] of Object.entries(filter ?? {})) {
+    const f = form.fields.find((x) => x.key === key && x.kind !== 'owner');
+    const at = `filter.${key}`;
+    if (!f || form.decision.ceiling[key] === 'hidden') refused[at] = msg(locale, 'errors.records.cannotFilter');
+    else if (f.schema['x-encrypted']) {
+      if (!LOOKUP_KINDS.has(f.kind) || shownScope(form.decision, key).t === 'false') refused[at] = msg(locale, 'errors.records.encryptedNoLookup', { field: f.schema.title ?? key });
+      else {
+        const digest = form.crypto.lookup(form.formId, key, f.kind, value, f.schema.format);
+        if (!digest) refused[at] = msg(locale, 'errors.records.encryptedExactOnly', { field: f.schema.title ?? key });
+        else out.push({ kind: 'lookup', key, digest, where: compiled(form, shownScope(form.decision, key)) });
+      }
+    } else if (form.decision.readScope[key].t === 'false') refused[at] = msg(locale, 'errors.records.cannotFilter');
+    else out.push({ kind: 'equals', key, value, where: compiled(form, form.decision.readScope[key]) });
+  }
+  if (Object.keys(refused).length) throw invalidValues(locale, refused);
+  return out;
+}
 
 const sortColumns = new Set(['createdAt', 'updatedAt']);
 const sortAllowed = (form: FormAccess, key: string) => sortColumns.has(key) || form.fields.some((f) => f.key === key && canSortBy(form.decision, f.key));
@@ -129,14 +186,31 @@ async function readPage(ctx: OperationContext, form: FormAccess, input: ListQuer
     throw invalidValues(ctx.locale, { sort: msg(ctx.locale, 'errors.records.cannotSort') });
   }
   const q = input.q?.trim();
+  const filters = listFilters(form, input.filter, ctx.locale);
   const searchable = form.fields.filter((f) => searchableKeys(d).includes(f.key) && f.schema.type === 'string');
+  // An encrypted phone, e-mail, 身份证号 or bank card matches the whole value only.
+  const lookups = q
+    ? lookupFields(form).flatMap((f) => {
+        const digest = form.crypto.lookup(form.formId, f.key, f.kind, q, f.schema.format);
+        return digest ? [{ key: f.key, digest, where: compiled(form, shownScope(d, f.key)) }] : [];
+      })
+    : [];
+  const lookedUp = [...new Set([...lookups.map((l) => l.key), ...filters.filter((f) => f.kind === 'lookup').map((f) => f.key)])];
+  if (lookedUp.length) await limitLookups(ctx);
   const view = recordView(form, only);
   const { rows, total } = await listRecordPage(ctx.db, {
     formId: form.formId,
     scope: scopeOf(form, 'view'),
     keys: keysToSelect(d, only),
     sort: sortField ? { field: sortField.key, type: sortField.schema.type, order } : { column: sortKey as 'createdAt' | 'updatedAt', order },
-    search: q ? { q, fields: searchable.map((f) => ({ key: f.key, where: compiled(form, d.readScope[f.key]) })) } : undefined,
+    search: q
+      ? {
+          q,
+          fields: searchable.map((f) => ({ key: f.key, where: compiled(form, d.readScope[f.key]) })),
+          lookups,
+        }
+      : undefined,
+    filters,
     limit: pageSize,
     offset: (page - 1) * pageSize,
     totals: { countedAs: form.subjectId, recordsVersion: form.recordsVersion },
@@ -149,7 +223,7 @@ async function readPage(ctx: OperationContext, form: FormAccess, input: ListQuer
     formId: form.formId,
     recordIds: items.map((i) => i.id),
     fields: plainKeys(items),
-    details: { page, pageSize, total, searched: Boolean(q), masked: maskedKeys(items) },
+    details: { page, pageSize, total, searched: Boolean(q), filtered: Object.keys(input.filter ?? {}), ...(lookedUp.length ? { lookups: lookedUp } : {}), masked: maskedKeys(items) },
   });
   return { items, total, page, pageSize };
 }
@@ -313,6 +387,7 @@ export const createRecord = defineOperation({
       formId: form.formId,
       formVersion: form.version,
       values: sealWritten(form, id, plan.written),
+      lookups: lookupsWritten(form, plan.written).set,
       ownerId: plan.owner.id,
       ownerName: plan.owner.name,
       departmentId: plan.owner.departmentId,
@@ -382,6 +457,7 @@ export const updateRecord = defineOperation({
       change: {
         set: sealWritten(form, row.id, plan.written),
         unset: plan.cleared,
+        lookups: lookupsWritten(form, plan.written, plan.cleared),
         ownerId: plan.owner.id,
         departmentId: plan.owner.departmentId,
         formVersion: form.version,

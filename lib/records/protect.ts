@@ -7,6 +7,7 @@ import 'server-only';
 import type { FieldInfo } from '@/lib/forms/definition';
 import { isCipherToken } from '@/lib/crypto/field-cipher';
 import type { FieldCrypto } from '@/lib/crypto/keyring';
+import { LOOKUP_KINDS } from '@/lib/crypto/blind-index';
 
 export function sealValues(
   crypto: FieldCrypto,
@@ -24,6 +25,33 @@ export function sealValues(
     }
   }
   return out;
+}
+
+/**
+ * Blind-index digests for the written values of encrypted lookup fields (phone, e-mail,
+ * 身份证号, bank card: lib/crypto/blind-index.ts): `set` for values that normalise, `unset`
+ * for fields cleared or written with something that is no whole value (it cannot be found by
+ * exact search, and its old digest must not find it either).
+ */
+export function lookupEntries(
+  crypto: FieldCrypto,
+  formId: string,
+  fields: FieldInfo[],
+  written: Record<string, unknown>,
+  cleared: readonly string[] = [],
+): { set: Record<string, string>; unset: string[] } {
+  const set: Record<string, string> = {};
+  const unset: string[] = [];
+  for (const f of fields) {
+    if (!f.schema['x-encrypted'] || !LOOKUP_KINDS.has(f.kind)) continue;
+    if (cleared.includes(f.key)) unset.push(f.key);
+    else if (written[f.key] !== undefined) {
+      const digest = crypto.lookup(formId, f.key, f.kind, written[f.key], f.schema.format);
+      if (digest) set[f.key] = digest;
+      else unset.push(f.key);
+    }
+  }
+  return { set, unset };
 }
 
 export type Opened = { ok: true; value: unknown } | { ok: false };

@@ -82,6 +82,18 @@ function sortKey(s: Extract<RecordSort, { field: string }>): RawBuilder<unknown>
   return sql`r.values->>${key}`;
 }
 
+/**
+ * An exact match on an encrypted field through its blind-index digest, on the records where
+ * the caller sees the field at least masked (`where`).
+ */
+export interface Lookup {
+  key: string;
+  digest: string;
+  where: CompiledScope;
+}
+
+export type Filter = ({ kind: 'equals'; value: string } | { kind: 'lookup'; digest: string }) & { key: string; where: CompiledScope };
+
 export interface PageQuery {
   formId: string;
   scope: CompiledScope;
@@ -90,7 +102,9 @@ export interface PageQuery {
    * Case-insensitive substring search: each field matches only on the records where the
    * caller reads it in plain (`where`), so a search cannot be an oracle for masked values.
    */
-  search?: { q: string; fields: { key: string; where: CompiledScope }[] };
+  search?: { q: string; fields: { key: string; where: CompiledScope }[]; lookups?: Lookup[] };
+  /** Exact matches that must all hold: plain fields where read in plain, encrypted ones by lookup. */
+  filters?: Filter[];
   /** The fields whose values the page shows. */
   keys: readonly string[];
   limit: number;
@@ -103,16 +117,28 @@ export interface PageQuery {
   totals: { countedAs: string; recordsVersion: string };
 }
 
+/** A blind-index digest match, in the form the GIN index (jsonb_path_ops) answers. */
+const lookupMatches = (key: string, digest: string) => sql<SqlBool>`r.blind_index @> ${JSON.stringify({ [key]: digest })}::jsonb`;
+
 /** The form's records version, read in the statement that counts, so the two belong together. */
 const recordsVersionOf = (formId: string) => sql<string>`(select f.records_version::text from forms f where f.id = ${formId}::uuid)`;
 
 /** One page of live records in scope, and how many there are in all. */
 export async function listRecordPage(db: Db, p: PageQuery): Promise<{ rows: RecordRow[]; total: number }> {
   const filtered = <Q extends { where: (cb: (eb: ExpressionBuilder<RecordsDB, 'r'>) => Expression<SqlBool>) => Q }>(qb: Q): Q => {
-    if (!p.search || !p.search.q) return qb;
+    let out = qb;
+    for (const f of p.filters ?? []) {
+      out = out.where((eb) => eb.and([f.where(eb), f.kind === 'lookup' ? lookupMatches(f.key, f.digest) : eb(sql`r.values->>${sql.lit(f.key)}`, '=', f.value)]));
+    }
+    if (!p.search || !p.search.q) return out;
     const pattern = `%${p.search.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     // ->> never fails, whatever the stored type; a field without strings just does not match.
-    return qb.where((eb) => eb.or(p.search!.fields.map((f) => eb.and([f.where(eb), eb(sql`r.values->>${sql.lit(f.key)}`, 'ilike', pattern)]))));
+    return out.where((eb) =>
+      eb.or([
+        ...p.search!.fields.map((f) => eb.and([f.where(eb), eb(sql`r.values->>${sql.lit(f.key)}`, 'ilike', pattern)])),
+        ...(p.search!.lookups ?? []).map((l) => eb.and([l.where(eb), lookupMatches(l.key, l.digest)])),
+      ]),
+    );
   };
   const countQuery = () =>
     filtered(
@@ -207,6 +233,8 @@ export interface NewRecord {
   formVersion: number;
   /** Stored JSON: plain values and sealed tokens. */
   values: Record<string, unknown>;
+  /** Blind-index digests of its encrypted lookup fields. */
+  lookups: Record<string, string>;
   ownerId: string;
   departmentId: string | null;
   by: string;
@@ -221,6 +249,7 @@ export async function insertRecord(db: Db, n: NewRecord & { ownerName: string; k
       form_id: n.formId,
       form_version: n.formVersion,
       values: JSON.stringify(n.values),
+      blind_index: JSON.stringify(n.lookups),
       owner_id: n.ownerId,
       department_id: n.departmentId,
       created_by: n.by,
@@ -237,6 +266,8 @@ export interface RecordChange {
   set: Record<string, unknown>;
   /** Fields this change clears. Every other stored value stays as it is, unread. */
   unset: string[];
+  /** Blind-index digests this change sets and removes. */
+  lookups: { set: Record<string, string>; unset: string[] };
   ownerId: string;
   departmentId: string | null;
   formVersion: number;
@@ -256,6 +287,7 @@ export async function updateInScope(
     .set({
       // Merged in SQL: fields the caller may not see or write are kept without being read.
       values: sql`(r.values - ${q.change.unset.length ? sql`array[${sql.join(q.change.unset.map((k) => sql.lit(k)))}]` : sql`'{}'`}::text[]) || ${JSON.stringify(q.change.set)}::jsonb`,
+      blind_index: sql`(r.blind_index - ${sql.val(q.change.lookups.unset)}::text[]) || ${JSON.stringify(q.change.lookups.set)}::jsonb`,
       owner_id: q.change.ownerId,
       department_id: q.change.departmentId,
       form_version: q.change.formVersion,

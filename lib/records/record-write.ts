@@ -12,7 +12,7 @@ import { mayAssign, type FieldMode } from '@/lib/policy';
 import { getRecordValidator } from '@/lib/forms/record-validator';
 import type { FormDefinition } from '@/lib/forms/definition';
 import type { FormAccess } from './form-access';
-import { sealValues } from './protect';
+import { lookupEntries, sealValues } from './protect';
 import { UUID_PATTERN } from '@/lib/forms/ajv';
 import { SYSTEM_USER_ID } from '@/lib/auth/principal';
 
@@ -144,3 +144,7 @@ async function resolveOwner(
 /** Stored JSON for the written values: encrypted fields sealed, bound to this record. */
 export const sealWritten = (form: FormAccess, recordId: string, written: Record<string, unknown>) =>
   sealValues(form.crypto, form.formId, recordId, form.fields, written);
+
+/** The blind-index entries the write sets and removes (exact search on encrypted fields). */
+export const lookupsWritten = (form: FormAccess, written: Record<string, unknown>, cleared: readonly string[] = []) =>
+  lookupEntries(form.crypto, form.formId, form.fields, written, cleared);

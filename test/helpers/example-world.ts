@@ -16,7 +16,7 @@ import { changePassword, createApiToken, signIn } from '@/lib/auth/operations';
 import { hashPassword } from '@/lib/auth/passwords';
 import type { Caller } from '@/lib/auth/principal';
 import { fieldCrypto } from '@/lib/crypto/keyring';
-import { sealValues } from '@/lib/records/protect';
+import { lookupEntries, sealValues } from '@/lib/records/protect';
 import { fieldsOf, type FieldInfo, type FormDefinition } from '@/lib/forms/definition';
 
 export { template };
@@ -169,6 +169,7 @@ export async function plantRecords(w: ExampleWorld, records: { owner: { id: stri
       form_id: w.formId,
       form_version: 1,
       values: JSON.stringify(sealValues(crypto, w.formId, id, w.fields, r.values)),
+      blind_index: JSON.stringify(lookupEntries(crypto, w.formId, w.fields, r.values).set),
       owner_id: r.owner.id,
       department_id: r.owner.departmentId,
       created_by: r.owner.id,

@@ -8,7 +8,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, onTestFinished } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './db';
 import { fieldCrypto } from '@/lib/crypto/keyring';
-import { sealValues } from '@/lib/records/protect';
+import { lookupEntries, sealValues } from '@/lib/records/protect';
 import { fieldsOf } from '@/lib/forms/definition';
 import { useDatabase, type Database } from '@/lib/db/connection';
 import type { Caller } from '@/lib/auth/principal';
@@ -111,6 +111,7 @@ export async function buildWorld(db: Database): Promise<World> {
           form_id: formId,
           form_version: 1,
           values: JSON.stringify(sealValues(crypto, formId, id, fieldsOf(customerForm), values)),
+          blind_index: JSON.stringify(lookupEntries(crypto, formId, fieldsOf(customerForm), values).set),
           owner_id: users[owner],
           department_id: deptOf[owner],
           created_by: users[owner],

@@ -198,7 +198,7 @@ async function auditLog(): Promise<Answer[]> {
 
 
 describe('canaries', () => {
-  it('客服: no path shows 手机号 unmasked or anything of 身份证号, and q never matches them', async () => {
+  it('客服: no path shows 手机号 unmasked or anything of 身份证号; q finds a phone by its whole number only, never by 身份证号', async () => {
         const records = [ofSales, ofManager];
     const answers = await everyAnswer(support, {
       records,
@@ -214,10 +214,13 @@ describe('canaries', () => {
       expect(somewhere(answers, maskedForms.phone(r.values.phone)), r.id).toBe(true);
       expect(somewhere(answers, r.values.name), r.id).toBe(true);
     }
-    // Searching for a canary finds nothing; searching a field the caller reads in plain does.
+    // A masked phone is found by its whole number (exact search through the blind index; the
+    // answer stays masked, as checked above); part of it, or anything of the hidden 身份证号,
+    // finds nothing. Searching a field the caller reads in plain does.
     for (const a of answers.filter((x) => /q=/.test(x.path))) {
       const matches = idsIn(a).filter((id) => records.some((r) => r.id === id));
-      expect(matches, a.path).toEqual([]);
+      const asked = a.path.slice(a.path.indexOf('q=') + 2);
+      expect(matches, a.path).toEqual(records.filter((r) => r.values.phone === asked).map((r) => r.id));
       expect(a.code, a.path).toBe('ok');
     }
     const plain = await listRecords(support.session, { formId: w.formId, q: ofSales.values.email });
@@ -260,7 +263,12 @@ describe('canaries', () => {
     expect(somewhere(answers, maskedForms.idNo(ofSales.values.idNo))).toBe(true);
     // 手机号 is read in plain on their own record: the scan would see it.
     expect(somewhere(answers, ofSales.values.phone)).toBe(true);
-    for (const a of answers.filter((x) => /q=/.test(x.path))) expect(idsIn(a).filter((id) => id === ofSales.id || id === ofManager.id), a.path).toEqual([]);
+    // Their own customer is found by the whole masked 身份证号 (exact search); by part of it, or the
+    // colleague's record by anything, never.
+    for (const a of answers.filter((x) => /q=/.test(x.path))) {
+      const asked = a.path.slice(a.path.indexOf('q=') + 2);
+      expect(idsIn(a).filter((id) => id === ofSales.id || id === ofManager.id), a.path).toEqual(asked === ofSales.values.idNo ? [ofSales.id] : []);
+    }
     for (const a of answers.filter((x) => /sort=/.test(x.path) && !x.path.startsWith('recordsListPage'))) expect(a.code, a.path).toBe('invalid_input');
     expect(new Set(answers.map((a) => a.code))).toEqual(new Set(['ok', 'forbidden', 'not_found', 'invalid_input', 'conflict']));
     // (Other people's events name the colleague's record by id; no event may hold a value.)
