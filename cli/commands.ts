@@ -92,8 +92,14 @@ export function jobsTable(jobs: JobProgress[]): string {
 /** `fw keys status`: versions, what is sealed under each, and the rotation job's progress. */
 export async function unsafeKeyStatusText(): Promise<string> {
   const s = await keyStatus(system(), {});
+  const p = s.placement;
+  const placementWarning = !p
+    ? undefined
+    : p.problem === 'beside-database'
+      ? `the master key (${p.file}) sits in the same folder as the embedded database (${p.dataDir}): a copy of that folder opens every encrypted value. Keep it elsewhere (FW_MASTER_KEY or FW_MASTER_KEY_FILE) and out of backups.`
+      : `the master key was generated into ${p.file}: set FW_MASTER_KEY or FW_MASTER_KEY_FILE for this deployment and keep it out of backups.`;
   const lines = [
-    `Master key: ${s.provider}, ${s.masterKeyOpens ? 'opens every data key' : 'WRONG: it does not open the data keys of this database'}${s.warning ? `\nWARNING: ${s.warning}` : ''}`,
+    `Master key: ${s.provider}, ${s.masterKeyOpens ? 'opens every data key' : 'WRONG: it does not open the data keys of this database'}${placementWarning ? `\nWARNING: ${placementWarning}` : ''}`,
     '',
     s.versions.length
       ? table(

@@ -32,7 +32,7 @@ export interface ShellUser {
   isAdmin: boolean;
 }
 
-const SECTIONS = ['/apps', '/admin/forms', '/admin/users', '/admin/departments', '/admin/groups', '/admin/access', '/settings/tokens'] as const;
+const SECTIONS = ['/apps', '/admin/forms', '/admin/users', '/admin/departments', '/admin/groups', '/admin/access', '/admin/keys', '/settings/tokens'] as const;
 
 function selectedSection(pathname: string): string | undefined {
   return SECTIONS.filter((s) => pathname === s || pathname.startsWith(`${s}/`)).sort((a, b) => b.length - a.length)[0];
@@ -70,6 +70,7 @@ export function AppShell({
               { key: '/admin/departments', icon: <ApartmentOutlined />, label: <Link href="/admin/departments">{t('departments')}</Link> },
               { key: '/admin/groups', icon: <TeamOutlined />, label: <Link href="/admin/groups">{t('groups')}</Link> },
               { key: '/admin/access', icon: <SafetyCertificateOutlined />, label: <Link href="/admin/access">{t('access')}</Link> },
+              { key: '/admin/keys', icon: <LockOutlined />, label: <Link href="/admin/keys">{t('keys')}</Link> },
             ],
           },
         ]

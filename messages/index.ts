@@ -28,6 +28,8 @@ import access_zh from './zh-CN/access.json';
 import access_en from './en/access.json';
 import account_zh from './zh-CN/account.json';
 import account_en from './en/account.json';
+import keys_zh from './zh-CN/keys.json';
+import keys_en from './en/keys.json';
 import errors_zh from './zh-CN/errors.json';
 import errors_en from './en/errors.json';
 import validation_zh from './zh-CN/validation.json';
@@ -45,6 +47,7 @@ export const namespaces = {
   grants: [grants_zh, grants_en],
   access: [access_zh, access_en],
   account: [account_zh, account_en],
+  keys: [keys_zh, keys_en],
   // lib/'s domain errors and the form validators, through msg() in lib/i18n.ts.
   errors: [errors_zh, errors_en],
   validation: [validation_zh, validation_en],

@@ -61,6 +61,8 @@ export function RecordsList({
   // The same columns the server sent the rows for (nothing else is in them).
   const shown = useMemo(() => listColumns({ schema: form.definition, fields: form.fields }), [form.definition, form.fields]);
   const searchable = fields.filter((f) => views.get(f.key)?.searchable);
+  // Encrypted fields found by their whole value only (blind index): named apart, so nobody types half a number.
+  const findable = fields.filter((f) => views.get(f.key)?.lookup);
   const recordHref = (id: string) => `${readOnly?.basePath ?? `/apps/${formId}`}/${id}`;
 
   const go = (patch: Record<string, string | number | undefined>) => {
@@ -180,12 +182,8 @@ export function RecordsList({
               <Input.Search
                 allowClear
                 defaultValue={query.q}
-                placeholder={
-                  searchable.length
-                    ? t('searchPlaceholder', { fields: searchable.slice(0, 3).map((f) => f.schema.title).join('、') })
-                    : t('searchNone')
-                }
-                disabled={searchable.length === 0}
+                placeholder={searchPlaceholder(t, searchable, findable)}
+                disabled={searchable.length === 0 && findable.length === 0}
                 onSearch={(q) => go({ q: q.trim() || undefined, page: undefined })}
                 style={{ width: 340, maxWidth: '100%' }}
                 data-testid="records-search"
@@ -230,4 +228,14 @@ export function RecordsList({
       )}
     </>
   );
+}
+
+type Titled = { schema: { title?: string } };
+/** What the search box finds: substrings of plain fields, and whole values of encrypted ones. */
+function searchPlaceholder(t: (key: 'searchPlaceholder' | 'searchPlaceholderLookup' | 'searchLookupOnly' | 'searchNone', values?: Record<string, string>) => string, searchable: Titled[], findable: Titled[]): string {
+  const names = (list: Titled[]) => list.slice(0, 3).map((f) => f.schema.title ?? '').join('、');
+  if (searchable.length && findable.length) return t('searchPlaceholderLookup', { fields: names(searchable), lookups: names(findable) });
+  if (searchable.length) return t('searchPlaceholder', { fields: names(searchable) });
+  if (findable.length) return t('searchLookupOnly', { lookups: names(findable) });
+  return t('searchNone');
 }

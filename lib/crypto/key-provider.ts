@@ -91,19 +91,27 @@ const inside = (folder: string, file: string) => {
   return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
 };
 
+/** Why the master key's place is unsafe: what pages show (in the reader's language) and the log says. */
+export type KeyPlacementProblem = { problem: 'beside-database'; file: string; dataDir: string } | { problem: 'generated'; file: string };
+
 /**
- * Why the master key's place is unsafe, or undefined. Threat: a copy of the data folder (a
- * backup, a stolen disk image) that holds the key next to the embedded database opens every
- * encrypted value; so does a server deployment running on a key nobody chose.
+ * Threat: a copy of the data folder (a backup, a stolen disk image) that holds the key next to
+ * the embedded database opens every encrypted value; so does a server deployment running on a
+ * key nobody chose.
  */
-export function masterKeyPlacementWarning(provider: KeyProvider = keyProvider()): string | undefined {
+export function masterKeyPlacement(provider: KeyProvider = keyProvider()): KeyPlacementProblem | undefined {
   const e = env();
   if (!provider.file) return undefined;
-  if (!e.databaseUrl && inside(e.dataDir, provider.file)) {
-    return `The master key (${provider.file}) sits in the same folder as the embedded database (${e.dataDir}): a copy of that folder opens every encrypted value. Keep the key elsewhere (FW_MASTER_KEY or FW_MASTER_KEY_FILE) and out of backups.`;
-  }
-  if (provider.source === 'generated') {
-    return `The master key was generated into ${provider.file} because none is configured: set FW_MASTER_KEY or FW_MASTER_KEY_FILE for this deployment and keep it out of backups.`;
-  }
+  if (!e.databaseUrl && inside(e.dataDir, provider.file)) return { problem: 'beside-database', file: provider.file, dataDir: e.dataDir };
+  if (provider.source === 'generated') return { problem: 'generated', file: provider.file };
   return undefined;
+}
+
+/** The same, as a log line. */
+export function masterKeyPlacementWarning(provider: KeyProvider = keyProvider()): string | undefined {
+  const p = masterKeyPlacement(provider);
+  if (!p) return undefined;
+  return p.problem === 'beside-database'
+    ? `The master key (${p.file}) sits in the same folder as the embedded database (${p.dataDir}): a copy of that folder opens every encrypted value. Keep the key elsewhere (FW_MASTER_KEY or FW_MASTER_KEY_FILE) and out of backups.`
+    : `The master key was generated into ${p.file} because none is configured: set FW_MASTER_KEY or FW_MASTER_KEY_FILE for this deployment and keep it out of backups.`;
 }

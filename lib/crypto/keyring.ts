@@ -52,8 +52,11 @@ interface KeyCache {
   /** Encryptions per version this process made and has not yet added to the table. */
   unflushed: Map<number, number>;
 }
-// One cache per open database (a process may hold several: tests, the bench).
-const caches = new WeakMap<object, KeyCache>();
+// One cache per open database (a process may hold several: tests, the bench). On globalThis:
+// Next bundles instrumentation.ts (the job runner, which flushes the counts) apart from the
+// routes (which encrypt), each with its own copy of this module; they must share the counts.
+const holder = globalThis as unknown as { __fwKeyCaches?: WeakMap<object, KeyCache> };
+const caches = (holder.__fwKeyCaches ??= new WeakMap<object, KeyCache>());
 
 async function cacheOf(): Promise<KeyCache> {
   const root = await getDb();

@@ -12,7 +12,7 @@ import { msg } from '@/lib/i18n';
 import { enqueueJob, listJobProgress, type JobProgress } from '@/lib/jobs/queue';
 import { valuesByKeyVersion, type ResealParams } from '@/lib/records/operations';
 import { addKeyVersion, GCM_ENCRYPTIONS_LIMIT, GCM_ENCRYPTIONS_WARNING, readKeyState, verifyMasterKey } from './keyring';
-import { keyProvider, keyProviderFromFile, masterKeyPlacementWarning, type KeyProvider } from './key-provider';
+import { keyProvider, keyProviderFromFile, masterKeyPlacement, type KeyPlacementProblem, type KeyProvider } from './key-provider';
 
 /** The job kind that moves values onto the current key and retires old versions. */
 export const RESEAL_JOB = 'keys.reseal';
@@ -35,7 +35,7 @@ export interface KeyStatus {
   /** Whether the configured master key opens every data key that is not retired. */
   masterKeyOpens: boolean;
   /** Why the master key's place is unsafe, if it is. */
-  warning: string | null;
+  placement: KeyPlacementProblem | null;
   versions: KeyVersionStatus[];
   limit: number;
   reseal: JobProgress | null;
@@ -59,7 +59,7 @@ export const keyStatus = defineOperation({
     return {
       provider: keyProvider().source,
       masterKeyOpens,
-      warning: masterKeyPlacementWarning() ?? null,
+      placement: masterKeyPlacement() ?? null,
       limit: GCM_ENCRYPTIONS_LIMIT,
       versions: rows.map((r) => ({
         version: r.version,

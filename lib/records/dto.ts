@@ -82,7 +82,7 @@ export const formViewSchema = {
       items: {
         type: 'object',
         additionalProperties: false,
-        required: ['key', 'title', 'kind', 'mode', 'onCreate', 'sortable', 'searchable'],
+        required: ['key', 'title', 'kind', 'mode', 'onCreate', 'sortable', 'searchable', 'lookup'],
         properties: {
           key: { type: 'string' },
           title: { type: 'string' },
@@ -91,6 +91,10 @@ export const formViewSchema = {
           onCreate: fieldModeSchema,
           sortable: { type: 'boolean', description: 'The list may be sorted by it (only fields read in plain on every visible record)' },
           searchable: { type: 'boolean', description: '`q` searches it (only where the caller reads it in plain)' },
+          lookup: {
+            type: 'boolean',
+            description: '`q` and `filter[key]` find records by its whole value: an encrypted phone, e-mail, ID-card or bank-card field the caller sees at least masked',
+          },
         },
       },
     },

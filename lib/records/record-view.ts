@@ -6,7 +6,8 @@
  */
 import 'server-only';
 import type { AuditEntry } from '@/lib/audit/append';
-import { actionsOnRow, canSortBy, fieldsRead, modesOn, revealOn, searchableKeys, selectedKeys, type Decision, type FieldMode, type RowFacts, type ScopeExpr } from '@/lib/policy';
+import { LOOKUP_KINDS } from '@/lib/crypto/blind-index';
+import { actionsOnRow, canSortBy, fieldsRead, modesOn, revealOn, searchableKeys, selectedKeys, shownScope, type Decision, type FieldMode, type RowFacts, type ScopeExpr } from '@/lib/policy';
 import { effectiveMaskRule, maskValue } from '@/lib/masking';
 import type { FieldInfo, FormDefinition } from '@/lib/forms/definition';
 import type { FormAccess } from './form-access';
@@ -197,6 +198,7 @@ export function formView(form: FormAccess): FormView {
       onCreate: d.onCreate[f.key],
       sortable: canSortBy(d, f.key),
       searchable: f.schema.type === 'string' && searchable.has(f.key),
+      lookup: Boolean(f.schema['x-encrypted']) && LOOKUP_KINDS.has(f.kind) && shownScope(d, f.key).t !== 'false',
     })),
     schema: definitionWithout(form.definition, new Set(fields.map((f) => f.key))),
     can: Object.fromEntries(Object.entries(d.actions).map(([a, x]) => [a, x.allowed])) as FormView['can'],
