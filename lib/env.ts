@@ -30,6 +30,8 @@ export interface Env {
   masterKey: string | undefined;
   /** FW_MASTER_KEY_FILE: a file holding the master key (base64). */
   masterKeyFile: string | undefined;
+  /** FW_FIELD_CIPHER: the suite new encrypted values are sealed with (`aes-256-gcm`, or `sm4`: SM4-CTR + HMAC-SM3). */
+  fieldCipher: 'aes-256-gcm' | 'sm4';
   /** FW_JOBS: whether this instance runs background jobs (`off` for a web-only instance). */
   runJobs: boolean;
 }
@@ -71,6 +73,9 @@ function parseEnv(source: NodeJS.ProcessEnv): Env {
   }
   const masterKeyFile = source.FW_MASTER_KEY_FILE?.trim() ? path.resolve(/*turbopackIgnore: true*/ source.FW_MASTER_KEY_FILE.trim()) : undefined;
   if (source.FW_MASTER_KEY?.trim() && masterKeyFile) problems.push('set either FW_MASTER_KEY or FW_MASTER_KEY_FILE, not both');
+  const fieldCipherRaw = (source.FW_FIELD_CIPHER?.trim() || 'aes-256-gcm').toLowerCase();
+  const fieldCipher = fieldCipherRaw === 'aes-256-gcm' || fieldCipherRaw === 'sm4' ? fieldCipherRaw : undefined;
+  if (!fieldCipher) problems.push(`FW_FIELD_CIPHER must be aes-256-gcm or sm4 (got "${fieldCipherRaw}")`);
   const jobsRaw = (source.FW_JOBS?.trim() || 'on').toLowerCase();
   if (jobsRaw !== 'on' && jobsRaw !== 'off') problems.push(`FW_JOBS must be on or off (got "${jobsRaw}")`);
   if (source.NEXTAUTH_SECRET !== undefined && source.NEXTAUTH_SECRET.length < 32) {
@@ -89,6 +94,7 @@ function parseEnv(source: NodeJS.ProcessEnv): Env {
     masterKey: source.FW_MASTER_KEY?.trim() || undefined,
     masterKeyFile,
     runJobs: jobsRaw !== 'off',
+    fieldCipher: fieldCipher!,
     databaseUrl,
     dataDir,
     appUrl,
@@ -108,3 +114,8 @@ export function env(): Env {
 
 /** For tests of the parser itself. */
 export const parseEnvForTest = parseEnv;
+
+/** For tests that run the app under another configuration (the next env() parses process.env again). */
+export function reloadEnvForTest(): void {
+  cached = undefined;
+}

@@ -304,6 +304,67 @@ export function recordPolicies(facts: string) {
   };
 }
 
+/**
+ * The privileged counters that tell sealed values from plain ones. `isSealed` turns a text
+ * expression into the test "this is a cipher token"; a later migration that adds a cipher suite
+ * (2026-12-02-0007, SM4) re-creates them with its wider test.
+ */
+export function sealedValueCounters(create: 'create' | 'create or replace', isSealed: (text: string) => string): RawBuilder<unknown>[] {
+  const verb = sql.raw(create);
+  const sealed = (text: string) => sql.raw(`(${isSealed(text)})`);
+  return [
+    // Per field ({key: jsonb type}), records (live or deleted) holding a plain value of another type.
+    sql`${verb} function fw_rls.count_values_of_other_type(p_form uuid, p_types jsonb) returns jsonb language plpgsql
+        security definer set search_path = pg_catalog, public, pg_temp as $$
+      declare
+        caller text := fw_rls.enter_privileged();
+        result jsonb;
+      begin
+        select coalesce(jsonb_object_agg(t.key, coalesce(c.n, 0)), '{}') into result
+        from jsonb_each_text(p_types) t(key, type)
+        left join (
+          select f.key, count(*)::int as n
+          from public.records r cross join jsonb_each_text(p_types) f(key, type)
+          where r.form_id = p_form
+            and jsonb_typeof(r."values"->f.key) not in ('null', f.type)
+            and not (jsonb_typeof(r."values"->f.key) = 'string' and ${sealed('(r."values"->>f.key)')})
+          group by f.key) c on c.key = t.key;
+        perform set_config('app.user_id', caller, true);
+        return result;
+      end $$`,
+    // Per key, records (live or deleted) holding a sealed value there.
+    sql`${verb} function fw_rls.count_sealed_values(p_form uuid, p_keys text[]) returns jsonb language plpgsql
+        security definer set search_path = pg_catalog, public, pg_temp as $$
+      declare
+        caller text := fw_rls.enter_privileged();
+        result jsonb;
+      begin
+        select coalesce(jsonb_object_agg(k.key, coalesce(c.n, 0)), '{}') into result
+        from unnest(p_keys) k(key)
+        left join (
+          select f.key, count(*)::int as n from public.records r cross join unnest(p_keys) f(key)
+          where r.form_id = p_form and ${sealed('(r."values"->>f.key)')} group by f.key) c on c.key = k.key;
+        perform set_config('app.user_id', caller, true);
+        return result;
+      end $$`,
+    // Per key, records (live or deleted) holding a value there that is not sealed.
+    sql`${verb} function fw_rls.count_plain_values(p_form uuid, p_keys text[]) returns jsonb language plpgsql
+        security definer set search_path = pg_catalog, public, pg_temp as $$
+      declare
+        caller text := fw_rls.enter_privileged();
+        result jsonb;
+      begin
+        select coalesce(jsonb_object_agg(k.key, coalesce(c.n, 0)), '{}') into result
+        from unnest(p_keys) k(key)
+        left join (
+          select f.key, count(*)::int as n from public.records r cross join unnest(p_keys) f(key)
+          where r.form_id = p_form and (r."values"->>f.key) is not null and not ${sealed('(r."values"->>f.key)')} group by f.key) c on c.key = k.key;
+        perform set_config('app.user_id', caller, true);
+        return result;
+      end $$`,
+  ];
+}
+
 /** Privileged statistics: counts and yes/no over all records of a form, for administrators and the system. */
 const privileged: RawBuilder<unknown>[] = [
   // Run inside the functions below (as the owner): refuses anyone but an active admin or the
@@ -322,55 +383,7 @@ const privileged: RawBuilder<unknown>[] = [
       perform set_config('app.user_id', ${sql.lit(SYSTEM_ID)}, true);
       return caller;
     end $$`,
-  // Per field ({key: jsonb type}), records (live or deleted) holding a plain value of another type.
-  sql`create function fw_rls.count_values_of_other_type(p_form uuid, p_types jsonb) returns jsonb language plpgsql
-      security definer set search_path = pg_catalog, public, pg_temp as $$
-    declare
-      caller text := fw_rls.enter_privileged();
-      result jsonb;
-    begin
-      select coalesce(jsonb_object_agg(t.key, coalesce(c.n, 0)), '{}') into result
-      from jsonb_each_text(p_types) t(key, type)
-      left join (
-        select f.key, count(*)::int as n
-        from public.records r cross join jsonb_each_text(p_types) f(key, type)
-        where r.form_id = p_form
-          and jsonb_typeof(r."values"->f.key) not in ('null', f.type)
-          and not (jsonb_typeof(r."values"->f.key) = 'string' and (r."values"->>f.key) like 'fw1.%')
-        group by f.key) c on c.key = t.key;
-      perform set_config('app.user_id', caller, true);
-      return result;
-    end $$`,
-  // Per key, records (live or deleted) holding a sealed value there.
-  sql`create function fw_rls.count_sealed_values(p_form uuid, p_keys text[]) returns jsonb language plpgsql
-      security definer set search_path = pg_catalog, public, pg_temp as $$
-    declare
-      caller text := fw_rls.enter_privileged();
-      result jsonb;
-    begin
-      select coalesce(jsonb_object_agg(k.key, coalesce(c.n, 0)), '{}') into result
-      from unnest(p_keys) k(key)
-      left join (
-        select f.key, count(*)::int as n from public.records r cross join unnest(p_keys) f(key)
-        where r.form_id = p_form and (r."values"->>f.key) like 'fw1.%' group by f.key) c on c.key = k.key;
-      perform set_config('app.user_id', caller, true);
-      return result;
-    end $$`,
-  // Per key, records (live or deleted) holding a value there that is not sealed.
-  sql`create function fw_rls.count_plain_values(p_form uuid, p_keys text[]) returns jsonb language plpgsql
-      security definer set search_path = pg_catalog, public, pg_temp as $$
-    declare
-      caller text := fw_rls.enter_privileged();
-      result jsonb;
-    begin
-      select coalesce(jsonb_object_agg(k.key, coalesce(c.n, 0)), '{}') into result
-      from unnest(p_keys) k(key)
-      left join (
-        select f.key, count(*)::int as n from public.records r cross join unnest(p_keys) f(key)
-        where r.form_id = p_form and (r."values"->>f.key) is not null and (r."values"->>f.key) not like 'fw1.%' group by f.key) c on c.key = k.key;
-      perform set_config('app.user_id', caller, true);
-      return result;
-    end $$`,
+  ...sealedValueCounters('create', (text) => `${text} like 'fw1.%'`),
   // Whether a record outside p_form (live or deleted) is owned or was created by one of p_users.
   sql`create function fw_rls.any_record_of_users_outside(p_form uuid, p_users uuid[]) returns boolean language plpgsql
       security definer set search_path = pg_catalog, public, pg_temp as $$

@@ -14,6 +14,7 @@ import * as recordsVersion from './2026-12-02-0003-records-version';
 import * as rlsRowFacts from './2026-12-02-0004-rls-row-facts';
 import * as keysAndJobs from './2026-12-02-0005-keys-and-jobs';
 import * as blindIndex from './2026-12-02-0006-blind-index';
+import * as sm4Tokens from './2026-12-02-0007-sm4-tokens';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-29-0001-initial': initial,
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02-0004-rls-row-facts': rlsRowFacts,
   '2026-12-02-0005-keys-and-jobs': keysAndJobs,
   '2026-12-02-0006-blind-index': blindIndex,
+  '2026-12-02-0007-sm4-tokens': sm4Tokens,
 };

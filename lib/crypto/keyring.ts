@@ -17,7 +17,8 @@ import { switchToAppRole } from '@/lib/db/app-role';
 import type { DB } from '@/lib/db/schema';
 import { keyProvider } from './key-provider';
 import type { FieldKind } from '@/lib/forms/field-kinds';
-import { decryptValue, encryptValue, tokenVersion, type CipherContext } from './field-cipher';
+import { openWith, sealWith, tokenVersion, type CipherContext, type CipherSuite } from './field-cipher';
+import { env } from '@/lib/env';
 import { lookupDigest, normaliseForLookup } from './blind-index';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -96,6 +97,8 @@ export async function addKeyVersion(db: Db): Promise<number> {
 export interface FieldCrypto {
   /** The version new values are sealed under. */
   readonly version: number;
+  /** The suite new values are sealed with (FW_FIELD_CIPHER). */
+  readonly suite: CipherSuite;
   encrypt(value: unknown, context: CipherContext): string;
   decrypt(token: string, context: CipherContext): unknown;
   /** The blind-index digest of a value of `kind` (and `format`) in this form and field, or undefined when it is no whole value. */
@@ -138,15 +141,17 @@ export async function fieldCrypto(db: Db, known?: KeyState): Promise<FieldCrypto
   if (!key) throw new KeyUnavailableError(current, 'missing');
   const version = current;
   const blind = await blindKey(db, cache, state.blind);
+  const suite = env().fieldCipher;
   return {
     version,
+    suite,
     lookup: (formId, field, kind, value, format) => {
       const normalised = normaliseForLookup(kind, value, format);
       return normalised === undefined ? undefined : lookupDigest(blind.key, blind.version, formId, field, normalised);
     },
     encrypt: (value, context) => {
       cache.unflushed.set(version, (cache.unflushed.get(version) ?? 0) + 1);
-      return encryptValue(key, version, value, context);
+      return sealWith(suite, key, version, value, context);
     },
     decrypt: (token, context) => {
       const v = tokenVersion(token);
@@ -155,7 +160,7 @@ export async function fieldCrypto(db: Db, known?: KeyState): Promise<FieldCrypto
       if (retired.has(v)) throw new KeyUnavailableError(v, 'retired');
       const k = cache.keys.get(v);
       if (!k) throw new KeyUnavailableError(v, 'missing');
-      return decryptValue(k, token, context);
+      return openWith(k, token, context);
     },
   };
 }

@@ -71,6 +71,7 @@ const row = fc.record({
 /** Nothing here is encrypted: a view that tried to decrypt would be a bug of its own. */
 const noCrypto: FieldCrypto = {
   version: 1,
+  suite: 'aes-256-gcm',
   lookup: () => undefined,
   encrypt: () => {
     throw new Error('unexpected encrypt');

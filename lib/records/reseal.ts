@@ -1,6 +1,6 @@
 /**
  * Re-encryption after a key rotation: moves every sealed value that is not under the current
- * data key version onto it, one batch of records at a time, in id order. Whatever is sealed is
+ * data key version, or not in the configured cipher suite (FW_FIELD_CIPHER), onto it, one batch of records at a time, in id order. Whatever is sealed is
  * resealed under the same form, record and field binding, whether or not the field is still
  * marked encrypted; a value that does not open (tampered with, or under a missing key) is left
  * exactly as it is and counted, so the job can report it without ever touching its content.
@@ -11,7 +11,7 @@ import 'server-only';
 import { sql, type Transaction } from 'kysely';
 import type { DB } from '@/lib/db/schema';
 import type { FieldCrypto } from '@/lib/crypto/keyring';
-import { isCipherToken, tokenVersion } from '@/lib/crypto/field-cipher';
+import { isCipherToken, tokenSuite, tokenVersion } from '@/lib/crypto/field-cipher';
 
 export interface ResealOutcome {
   /** The id of the last record looked at, or null when there were none after `after`. */
@@ -31,7 +31,7 @@ export async function resealBatch(trx: Transaction<DB>, crypto: FieldCrypto, aft
   for (const row of rows) {
     let next: Record<string, unknown> | undefined;
     for (const [field, value] of Object.entries(row.values)) {
-      if (!isCipherToken(value) || tokenVersion(value) === crypto.version) continue;
+      if (!isCipherToken(value) || (tokenVersion(value) === crypto.version && tokenSuite(value) === crypto.suite)) continue;
       const context = { formId: row.form_id, recordId: row.id, field };
       let plain: unknown;
       try {

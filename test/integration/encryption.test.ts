@@ -8,6 +8,9 @@ import type { TestDatabase } from '../helpers/db';
 import { useWorld, type World } from '../helpers/world';
 import { createRecord, getRecord, listRecords, updateRecord } from '@/lib/records/operations';
 import { failure } from '../helpers/outcome';
+import { rotateDataKey } from '@/lib/crypto/operations';
+import { runDueJobs } from '@/lib/jobs/runner';
+import { unsafeSystemCaller } from '@/lib/auth/system-caller';
 
 let t: TestDatabase;
 let w: World;
@@ -18,7 +21,7 @@ const CANARY = '13987650123';
 const CANARY2 = '13987650456';
 
 async function databaseText(): Promise<string> {
-  const tables = ['records', 'audit_events', 'forms', 'form_versions', 'sessions', 'api_tokens', 'users', 'encryption_keys'];
+  const tables = ['records', 'audit_events', 'forms', 'form_versions', 'sessions', 'api_tokens', 'users', 'encryption_keys', 'blind_index_keys', 'jobs'];
   const parts: string[] = [];
   for (const table of tables) {
     const rows = await sql<{ t: string }>`select ${sql.table(table)}::text as t from ${sql.table(table)}`.execute(t.db);
@@ -35,6 +38,11 @@ describe('encrypted fields', () => {
     expect(String((stored.values as Record<string, unknown>).phone)).toMatch(/^fw1\.1\./);
     await updateRecord(w.caller('sales1'), { formId: w.formId, recordId: rec.id, version: rec.version, values: { phone: CANARY2 } });
     await listRecords(w.caller('sales1'), { formId: w.formId });
+    // Searched by it, and the key rotated with every value re-encrypted by the job.
+    expect((await listRecords(w.caller('sales1'), { formId: w.formId, q: CANARY2 })).items.map((r) => r.id)).toEqual([rec.id]);
+    expect((await listRecords(w.caller('sales1'), { formId: w.formId, filter: { phone: CANARY2 } })).items.map((r) => r.id)).toEqual([rec.id]);
+    await rotateDataKey(unsafeSystemCaller(), { graceSeconds: 0 });
+    await runDueJobs();
     // An invalid attempt must not leak the value into errors or audit details either.
     const refused = await failure(createRecord(w.caller('sales1'), { formId: w.formId, values: { phone: `${CANARY}9` } }));
     expect(refused.code).toBe('invalid_input');

@@ -18,6 +18,7 @@ import { keyProvider, localKeyProvider, useKeyProvider } from '@/lib/crypto/key-
 import { listJobProgress } from '@/lib/jobs/queue';
 import type { Database } from '@/lib/db/connection';
 import { failure } from '../helpers/outcome';
+import { reloadEnvForTest } from '@/lib/env';
 
 const cli = () => unsafeSystemCaller({ label: 'cli' });
 // Fast jobs for tests: no grace before retiring, small batches.
@@ -227,5 +228,45 @@ describe('fail closed', () => {
     const rec = await getRecord(w.caller('sales1'), { formId: w.formId, recordId: c });
     await updateRecord(w.caller('sales1'), { formId: w.formId, recordId: c, version: rec.version, values: { phone: '13955556666' } });
     expect((await getRecord(w.caller('sales1'), { formId: w.formId, recordId: c })).values.phone).toBe('13955556666');
+  });
+});
+
+describe('the 国密 suite', () => {
+  it('FW_FIELD_CIPHER=sm4: new values are SM4 tokens, a rotation moves every value over and back, reads work throughout', async () => {
+    const { t, w } = await freshWorld();
+    const previous = process.env.FW_FIELD_CIPHER;
+    try {
+      process.env.FW_FIELD_CIPHER = 'sm4';
+      reloadEnvForTest();
+      const created = await createRecord(w.caller('sales1'), { formId: w.formId, values: { name: '国密', phone: '13977778888' } });
+      expect((await phoneTokens(t.db, w.formId)).get(created.id)).toMatch(/^fw2\.1\./);
+      await rotateDataKey(cli(), quick);
+      await runDueJobs();
+      expect([...(await phoneTokens(t.db, w.formId)).values()].every((tok) => tok.startsWith('fw2.2.'))).toBe(true);
+      const page = await listRecords(w.caller('manager'), { formId: w.formId, pageSize: 100 });
+      expect(page.items.map((r) => r.values.phone).sort()).toContain('13977778888');
+      expect(page.items.every((r) => /^1\d{10}$/.test(String(r.values.phone)))).toBe(true);
+      // SM4 tokens count as sealed for the builder's publish checks (migration 2026-12-02-0007).
+      const counts = await t.db.transaction().execute(async (trx) => {
+        await sql`select set_config('app.user_id', '00000000-0000-0000-0000-000000000000', true)`.execute(trx);
+        return (await sql<{ sealed: Record<string, number>; plain: Record<string, number> }>`
+          select fw_rls.count_sealed_values(${w.formId}::uuid, array['phone']) as sealed, fw_rls.count_plain_values(${w.formId}::uuid, array['phone']) as plain`.execute(trx)).rows[0];
+      });
+      expect(counts).toEqual({ sealed: { phone: 10 }, plain: { phone: 0 } });
+      // Found by exact search like any other suite (the blind index does not depend on it).
+      expect((await listRecords(w.caller('sales1'), { formId: w.formId, q: '13977778888' })).items.map((r) => r.id)).toEqual([created.id]);
+
+      // Back to AES-GCM: the next rotation moves the SM4 values over.
+      process.env.FW_FIELD_CIPHER = 'aes-256-gcm';
+      reloadEnvForTest();
+      await rotateDataKey(cli(), quick);
+      await runDueJobs();
+      expect([...(await phoneTokens(t.db, w.formId)).values()].every((tok) => tok.startsWith('fw1.3.'))).toBe(true);
+      expect((await getRecord(w.caller('sales1'), { formId: w.formId, recordId: created.id })).values.phone).toBe('13977778888');
+    } finally {
+      if (previous === undefined) delete process.env.FW_FIELD_CIPHER;
+      else process.env.FW_FIELD_CIPHER = previous;
+      reloadEnvForTest();
+    }
   });
 });
