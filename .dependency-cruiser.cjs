@@ -265,8 +265,8 @@ module.exports = {
     layer(
       'forms-operations-allowlist',
       '^lib/forms/operations\\.ts$',
-      ['^lib/forms/', '^lib/db/', '^lib/audit/', '^lib/auth/(principal|credential)\\.ts$', RECORDS_PUBLIC, '^lib/operation(-types)?\\.ts$', ...SERVER_BASE],
-      'Builder and grant operations: form definitions, and record counts only through lib/records\' public face.',
+      ['^lib/forms/', '^lib/db/', '^lib/audit/', '^lib/auth/(principal|credential)\\.ts$', RECORDS_PUBLIC, '^lib/jobs/queue\\.ts$', '^lib/operation(-types)?\\.ts$', ...SERVER_BASE],
+      'Builder and grant operations: form definitions, record counts only through lib/records\' public face, and the job that seals existing values.',
     ),
     layer(
       'records-allowlist',

@@ -10,7 +10,8 @@ import { defineOperation, type OperationContext, type OperationInput } from '@/l
 import { AppError } from '@/lib/errors';
 import { msg, type Locale } from '@/lib/i18n';
 import { grantProblems } from '@/lib/policy';
-import { countPlainValues, countVisibleRecordsByForm, countSealedValues, countValuesOfOtherType } from '@/lib/records/operations';
+import { countPlainValues, countVisibleRecordsByForm, countSealedValues, countValuesOfOtherType, SEAL_JOB, type SealParams } from '@/lib/records/operations';
+import { enqueueJob } from '@/lib/jobs/queue';
 import { fieldsOf, policyFieldsOf, validateDefinition, type FieldInfo, type FieldSchema, type FormDefinition } from './definition';
 import { grantProblemPlace, grantProblemText, sameGrant } from './grant-editing';
 import { uuidSchema as uuid } from '@/lib/forms/ajv';
@@ -215,7 +216,7 @@ export const publishForm = defineOperation({
   name: 'forms.publish',
   permission: 'admin',
   input: { type: 'object', additionalProperties: false, required: ['formId'], properties: { formId: uuid } },
-  async run(ctx, input): Promise<{ version: number }> {
+  async run(ctx, input): Promise<{ version: number; sealJobId?: string }> {
     const form = await requireForm(ctx, input.formId);
     const definition = refuseInvalid(ctx.locale, form.draft);
     if (definition['x-order'].length === 0) {
@@ -227,7 +228,7 @@ export const publishForm = defineOperation({
           await ctx.db.selectFrom('form_versions').select('schema').where('form_id', '=', form.id).where('version', '=', form.published_version).executeTakeFirst()
         )?.schema as FormDefinition | undefined)
       : undefined;
-    await refusePlaintextUnderEncryption(ctx, form.id, definition);
+    const toSeal = await plainValuesUnderEncryption(ctx, form.id, definition);
     await refuseValuesOfOtherType(ctx, form.id, previous, definition);
     await refuseCiphertextUnderPlain(ctx, form.id, previous, definition);
     const version = form.published_version + 1;
@@ -236,30 +237,35 @@ export const publishForm = defineOperation({
       .values({ form_id: form.id, version, schema: JSON.stringify(definition), published_by: ctx.principal.userId })
       .execute();
     await ctx.db.updateTable('forms').set({ published_version: version, updated_at: sql`now()` }).where('id', '=', form.id).execute();
-    ctx.audit({ action: 'forms.publish', resourceType: 'form', resourceId: form.id, formId: form.id, details: { version } });
-    return { version };
+    // Fields newly marked encrypted over plain values: a job seals what is stored, while the
+    // form is already in use (new values are sealed by the write path from now on).
+    let sealJobId: string | undefined;
+    if (toSeal.length) {
+      const job = await enqueueJob(ctx.db, {
+        kind: SEAL_JOB,
+        params: { formId: form.id, keys: toSeal, batchSize: 500, leaseSeconds: 60 } satisfies SealParams,
+        singleton: `${SEAL_JOB}:${form.id}`,
+        createdBy: ctx.principal.systemLabel ? null : ctx.principal.userId,
+      });
+      if (!job.created) {
+        // A job for this form is under way: it starts over with every field to seal.
+        await ctx.db.updateTable('jobs').set({ params: JSON.stringify({ formId: form.id, keys: toSeal, batchSize: 500, leaseSeconds: 60 }), checkpoint: null, done: '0', total: null }).where('id', '=', job.id).execute();
+      }
+      sealJobId = job.id;
+    }
+    ctx.audit({ action: 'forms.publish', resourceType: 'form', resourceId: form.id, formId: form.id, fields: toSeal, details: { version, ...(sealJobId ? { sealJobId } : {}) } });
+    return { version, ...(sealJobId ? { sealJobId } : {}) };
   },
 });
 
 /**
- * Marking a field encrypted must not leave its existing values in plain text
- * while the form claims otherwise. Until the re-encryption job exists, such a
- * publish is refused with the count of plain values.
+ * Marking a field encrypted must not leave its existing values in plain text while the form
+ * claims otherwise: the encrypted fields that still hold plain values, for the seal job.
  */
-async function refusePlaintextUnderEncryption(ctx: OperationContext, formId: string, definition: FormDefinition) {
+async function plainValuesUnderEncryption(ctx: OperationContext, formId: string, definition: FormDefinition): Promise<string[]> {
   const encrypted = fieldsOf(definition).filter((x) => x.schema['x-encrypted']);
   const counts = await countPlainValues(ctx.db, formId, encrypted.map((f) => f.key));
-  for (const f of encrypted) {
-    const plain = { n: counts[f.key] ?? 0 };
-    if (plain.n > 0) {
-      const title = f.schema.title;
-      throw new AppError(
-        'invalid_input',
-        msg(ctx.locale, 'errors.forms.plainValuesBlockEncryption', { title, count: plain.n }),
-        { fields: { [`/properties/${f.key}/x-encrypted`]: title } },
-      );
-    }
-  }
+  return encrypted.filter((f) => (counts[f.key] ?? 0) > 0).map((f) => f.key);
 }
 
 /** The data types a field can have, named in messages (errors.forms.typeNames). */

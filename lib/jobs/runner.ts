@@ -17,7 +17,7 @@ import { unsafeSystemCaller } from '@/lib/auth/system-caller';
 import type { Caller } from '@/lib/auth/principal';
 import { flushKeyUsage } from '@/lib/crypto/keyring';
 import { RESEAL_JOB } from '@/lib/crypto/operations';
-import { resealRecordsBatch } from '@/lib/records/operations';
+import { resealRecordsBatch, sealRecordsBatch, SEAL_JOB } from '@/lib/records/operations';
 import { claimJob, failJobAttempt, type ClaimedJob } from './queue';
 
 interface BatchResult {
@@ -28,6 +28,7 @@ interface BatchResult {
 /** Each job kind and the operation that runs one batch of it. */
 const handlers: Record<string, (caller: Caller, job: ClaimedJob) => Promise<BatchResult>> = {
   [RESEAL_JOB]: (caller, job) => resealRecordsBatch(caller, { jobId: job.id, lease: job.lease }),
+  [SEAL_JOB]: (caller, job) => sealRecordsBatch(caller, { jobId: job.id, lease: job.lease }),
 };
 
 export const JOB_KINDS = Object.keys(handlers);

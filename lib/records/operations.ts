@@ -34,9 +34,10 @@ import { formView, keysToSelect, recordView, type RecordView } from './record-vi
 import { invalidValues, lookupsWritten, planWrite, sealWritten } from './record-write';
 import { listColumns, type FormView, type RecordDTO, type RecordPage } from './dto';
 import { uuidSchema as uuid } from '@/lib/forms/ajv';
+import { fieldsOf, type FormDefinition } from '@/lib/forms/definition';
 import { fieldCrypto, readKeyState } from '@/lib/crypto/keyring';
 import { advanceJob, leasedJob } from '@/lib/jobs/queue';
-import { resealBatch } from './reseal';
+import { resealBatch, sealPlainBatch } from './reseal';
 import { valuesByKeyVersion as countByKeyVersion } from './record-stats';
 
 export type { FormView, RecordDTO, RecordPage } from './dto';
@@ -696,6 +697,45 @@ export const resealRecordsBatch = defineOperation({
     await advanceJob(ctx.db, job, { checkpoint: { phase: 'finished', pass: cp.pass, unreadable: cp.unreadable, retired: retire, kept: inUse }, processed: 0, finished: true, leaseSeconds });
     ctx.audit({ action: 'keys.retire', details: { retired: retire, kept: inUse, current: crypto.version, unreadable: cp.unreadable } });
     return { finished: true };
+  },
+});
+
+/** The job that encrypts a form's existing plain values after a field was marked encrypted. */
+export const SEAL_JOB = 'fields.seal';
+
+/** What a `fields.seal` job was asked to do; set when the form is published (lib/forms/operations.ts). */
+export interface SealParams {
+  formId: string;
+  keys: string[];
+  batchSize: number;
+  leaseSeconds: number;
+}
+
+/**
+ * One batch of encrypting a form's existing plain values (after a publish marked fields
+ * encrypted), in one transaction with the job's checkpoint. Only fields the published form
+ * still marks encrypted are sealed. Records read meanwhile show correctly either way: a plain
+ * value of an encrypted field is shown as it is, a sealed one is opened.
+ */
+export const sealRecordsBatch = defineOperation({
+  name: 'records.sealBatch',
+  permission: 'admin',
+  input: { type: 'object', additionalProperties: false, required: ['jobId', 'lease'], properties: { jobId: uuid, lease: uuid } },
+  async run(ctx, input): Promise<{ finished: boolean }> {
+    if (!ctx.principal.systemLabel) throw new AppError('forbidden', msg(ctx.locale, 'errors.keys.systemOnly'));
+    const job = await leasedJob(ctx.db, input.jobId, input.lease);
+    const params = job.params as unknown as SealParams;
+    const cp = (job.checkpoint as { after: string | null; sealed: number } | null) ?? { after: null, sealed: 0 };
+    const published = await sql<{ schema: FormDefinition }>`
+      select fv.schema from forms f join form_versions fv on fv.form_id = f.id and fv.version = f.published_version where f.id = ${params.formId}::uuid`.execute(ctx.db);
+    const fields = published.rows.length ? fieldsOf(published.rows[0].schema).filter((f) => params.keys.includes(f.key) && f.schema['x-encrypted']) : [];
+    const crypto = await fieldCrypto(ctx.db);
+    const total = job.total ?? Number((await sql<{ n: string }>`select count(*) as n from records where form_id = ${params.formId}::uuid`.execute(ctx.db)).rows[0].n);
+    const out = fields.length ? await sealPlainBatch(ctx.db, crypto, { formId: params.formId, fields }, cp.after, params.batchSize) : { last: null, scanned: 0, resealed: 0, unreadable: 0 };
+    const finished = out.last === null;
+    await advanceJob(ctx.db, job, { checkpoint: { after: out.last ?? cp.after, sealed: cp.sealed + out.resealed }, processed: out.scanned, total, finished, leaseSeconds: params.leaseSeconds });
+    ctx.audit({ action: 'fields.seal', resourceType: 'form', resourceId: params.formId, formId: params.formId, fields: fields.map((f) => f.key), details: { scanned: out.scanned, sealed: out.resealed, finished } });
+    return { finished };
   },
 });
 

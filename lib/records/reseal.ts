@@ -5,13 +5,16 @@
  * marked encrypted; a value that does not open (tampered with, or under a missing key) is left
  * exactly as it is and counted, so the job can report it without ever touching its content.
  * Runs as the system (row-level security admits every record to it), only from the
- * `records.resealBatch` operation of a key-rotation job.
+ * `records.resealBatch` operation of a key-rotation job. `sealPlainBatch` below does the same
+ * for plain values of fields newly marked encrypted (`records.sealBatch`).
  */
 import 'server-only';
 import { sql, type Transaction } from 'kysely';
 import type { DB } from '@/lib/db/schema';
 import type { FieldCrypto } from '@/lib/crypto/keyring';
 import { isCipherToken, tokenSuite, tokenVersion } from '@/lib/crypto/field-cipher';
+import type { FieldInfo } from '@/lib/forms/definition';
+import { lookupEntries, sealValues } from './protect';
 
 export interface ResealOutcome {
   /** The id of the last record looked at, or null when there were none after `after`. */
@@ -22,7 +25,9 @@ export interface ResealOutcome {
 }
 
 export async function resealBatch(trx: Transaction<DB>, crypto: FieldCrypto, after: string | null, limit: number): Promise<ResealOutcome> {
-  let q = trx.selectFrom('records').select(['id', 'form_id', 'values']).orderBy('id').limit(limit);
+  // Locked for the batch: an edit committed between this read and the update below would
+  // otherwise be overwritten with the values read here.
+  let q = trx.selectFrom('records').select(['id', 'form_id', 'values']).orderBy('id').limit(limit).forUpdate();
   if (after) q = q.where('id', '>', after);
   const rows = await q.execute();
   const changed: { id: string; values: Record<string, unknown> }[] = [];
@@ -54,4 +59,36 @@ export async function resealBatch(trx: Transaction<DB>, crypto: FieldCrypto, aft
       where r.id = v.id`.execute(trx);
   }
   return { last: rows.length ? rows[rows.length - 1].id : null, scanned: rows.length, resealed, unreadable };
+}
+
+/**
+ * Encrypting existing data: after a field was marked encrypted over plain values, seals the
+ * plain values of `keys` in one form, batch by batch in id order, and gives them their
+ * blind-index digests. Values already sealed (written after the publish) are left alone.
+ */
+export async function sealPlainBatch(
+  trx: Transaction<DB>,
+  crypto: FieldCrypto,
+  form: { formId: string; fields: FieldInfo[] },
+  after: string | null,
+  limit: number,
+): Promise<ResealOutcome> {
+  let q = trx.selectFrom('records').select(['id', 'values']).where('form_id', '=', form.formId).orderBy('id').limit(limit).forUpdate();
+  if (after) q = q.where('id', '>', after);
+  const rows = await q.execute();
+  const changed: { id: string; set: Record<string, unknown>; lookups: Record<string, string> }[] = [];
+  let sealed = 0;
+  for (const row of rows) {
+    const isPlain = (v: unknown) => v !== undefined && v !== null && !isCipherToken(v);
+    const plain = Object.fromEntries(form.fields.filter((f) => isPlain(row.values[f.key])).map((f) => [f.key, row.values[f.key]]));
+    if (!Object.keys(plain).length) continue;
+    sealed += Object.keys(plain).length;
+    changed.push({ id: row.id, set: sealValues(crypto, form.formId, row.id, form.fields, plain), lookups: lookupEntries(crypto, form.formId, form.fields, plain).set });
+  }
+  if (changed.length) {
+    await sql`update records r set "values" = r."values" || v.vals::jsonb, blind_index = r.blind_index || v.lookups::jsonb
+      from (select * from unnest(${changed.map((c) => c.id)}::uuid[], ${changed.map((c) => JSON.stringify(c.set))}::text[], ${changed.map((c) => JSON.stringify(c.lookups))}::text[])) v(id, vals, lookups)
+      where r.id = v.id`.execute(trx);
+  }
+  return { last: rows.length ? rows[rows.length - 1].id : null, scanned: rows.length, resealed: sealed, unreadable: 0 };
 }

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { TestDatabase } from '../helpers/db';
 import { freshWorld, useWorld, customerForm, type World } from '../helpers/world';
 import { createForm, getFormDraft, publishForm, saveFormDraft, setFormGrants, getFormGrants, listFormsForAdmin } from '@/lib/forms/operations';
-import { createRecord, getRecord, listUsableForms, updateRecord } from '@/lib/records/operations';
+import { createRecord, getRecord, listRecords, listUsableForms, updateRecord } from '@/lib/records/operations';
 import { failure } from '../helpers/outcome';
+import { runDueJobs } from '@/lib/jobs/runner';
+import { listJobProgress } from '@/lib/jobs/queue';
 import type { FormDefinition } from '@/lib/forms/definition';
 
 let t: TestDatabase;
@@ -117,7 +119,7 @@ describe('form definitions', () => {
 });
 
 describe('encryption on a field with data', () => {
-  it('refuses to publish x-encrypted over existing plain values, and changes nothing', async () => {
+  it('publishing x-encrypted over existing plain values seals them in a job; reads are right before, during and after', async () => {
     const { id } = await createForm(w.caller('admin'), { name: '名片' });
     const v1: FormDefinition = clone(customerForm);
     delete v1.properties.phone['x-encrypted'];
@@ -125,14 +127,34 @@ describe('encryption on a field with data', () => {
     await publishForm(w.caller('admin'), { formId: id });
     const groups = await getFormGrants(w.caller('admin'), { formId: id });
     await setFormGrants(w.caller('admin'), { formId: id, grants: [{ groupId: groups.groups.find((g) => g.groupName === '销售')!.groupId, grant: { actions: { view: { scope: 'own' }, create: {} }, fields: { '*': 'write' } } }] });
-    await createRecord(w.caller('sales1'), { formId: id, values: { name: '明文', phone: '13611112222' } });
+    const phones = ['13611112222', '13611113333', '13611114444'];
+    const ids: string[] = [];
+    for (const [i, phone] of phones.entries()) ids.push((await createRecord(w.caller('sales1'), { formId: id, values: { name: `明文${i}`, phone } })).id);
+    const stored = async () => new Map((await t.db.selectFrom('records').select(['id', 'values', 'blind_index']).where('form_id', '=', id).execute()).map((r) => [r.id, r]));
+    expect([...(await stored()).values()].map((r) => r.values.phone).sort()).toEqual(phones);
+
     const v2 = clone(v1);
     v2.properties.phone['x-encrypted'] = true;
     await saveFormDraft(w.caller('admin'), { formId: id, draft: v2 });
-    const e = await failure(publishForm(w.caller('admin'), { formId: id }));
-    expect(e.code).toBe('invalid_input');
-    expect(e.message).toMatch(/手机号.*1 条未加密/);
-    const versions = await t.db.selectFrom('form_versions').select('version').where('form_id', '=', id).execute();
-    expect(versions).toHaveLength(1);
+    const published = await publishForm(w.caller('admin'), { formId: id });
+    expect(published.sealJobId).toMatch(/^[0-9a-f-]{36}$/);
+    // Before the job: old values plain, a new one sealed; every read shows the right number.
+    const late = await createRecord(w.caller('sales1'), { formId: id, values: { name: '发布后', phone: '13611115555' } });
+    expect(String((await stored()).get(late.id)!.values.phone)).toMatch(/^fw1\./);
+    const before = await listRecords(w.caller('sales1'), { formId: id, pageSize: 50 });
+    expect(before.items.map((r) => r.values.phone).sort()).toEqual([...phones, '13611115555']);
+
+    expect(await runDueJobs()).toBe(1);
+    const after = await stored();
+    for (const r of after.values()) {
+      expect(String(r.values.phone)).toMatch(/^fw1\./);
+      expect(r.blind_index.phone).toMatch(/^1\./);
+    }
+    expect(JSON.stringify([...after.values()])).not.toMatch(/136111\d{5}/);
+    expect((await listRecords(w.caller('sales1'), { formId: id, pageSize: 50 })).items.map((r) => r.values.phone).sort()).toEqual([...phones, '13611115555']);
+    // Now found by exact search like any encrypted value.
+    expect((await listRecords(w.caller('sales1'), { formId: id, q: phones[1] })).items.map((r) => r.id)).toEqual([ids[1]]);
+    const [job] = await listJobProgress(t.db, { kind: 'fields.seal' });
+    expect(job).toMatchObject({ state: 'done', done: 4, total: 4 });
   });
 });
