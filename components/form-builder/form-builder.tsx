@@ -69,7 +69,7 @@ export interface FormBuilderProps {
   userOptions: UserOption[];
   currentUserId?: string;
   saveDraftAction: Action<SaveFormDraftInput, { ok: true }>;
-  publishAction: Action<{ formId: string }, { version: number }>;
+  publishAction: Action<{ formId: string }, { version: number; sealJobId?: string }>;
 }
 
 interface Snapshot {
@@ -267,6 +267,8 @@ export function FormBuilder({ formId, initial, userOptions, currentUserId, saveD
           setPublishedKeys((k) => new Set([...k, ...draft['x-order']]));
           setUnpublished(false);
           message.success(t('toolbar.published', { version: result.data.version }));
+          // Fields newly encrypted over existing values: the background job's progress is on 数据加密.
+          if (result.data.sealJobId) message.info(t('toolbar.sealing'), 8);
           router.refresh();
         } catch {
           message.error(t('toolbar.networkError'));

@@ -4,6 +4,7 @@ import { useRouter } from 'next/navigation';
 import { Alert, Button, Card, Popconfirm, Progress, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
 import { useTranslations } from 'next-intl';
 import type { KeyStatus, KeyVersionStatus } from '@/lib/crypto/operations';
+import type { JobProgress } from '@/lib/jobs/operations';
 import { useFormatDateTime } from '../date-time';
 import { PageHeader } from '../page-header';
 import { useRunAction, type Action } from '../action-result';
@@ -26,7 +27,8 @@ export function KeysAdmin({ status, actions }: { status: KeyStatus; actions: Key
   const router = useRouter();
   const dateTime = useFormatDateTime();
   const job = status.reseal;
-  const active = job && (job.state === 'queued' || job.state === 'running');
+  const running = (j: JobProgress) => j.state === 'queued' || j.state === 'running';
+  const active = Boolean((job && running(job)) || status.sealing.some(running));
   useEffect(() => {
     if (!active) return;
     const timer = setInterval(() => router.refresh(), 2000);
@@ -111,6 +113,22 @@ export function KeysAdmin({ status, actions }: { status: KeyStatus; actions: Key
             </Space>
           )}
         </Card>
+        {status.sealing.length > 0 && (
+          <Card size="small" title={t('sealing.title')} data-testid="sealing-progress">
+            <Space direction="vertical" style={{ width: '100%' }}>
+              {status.sealing.map((j) => (
+                <div key={j.id}>
+                  <Space wrap>
+                    <Typography.Text strong>{j.formName}</Typography.Text>
+                    <Tag color={j.state === 'done' ? 'green' : j.state === 'failed' ? 'red' : 'blue'}>{t(`reseal.${j.state}`)}</Tag>
+                    {j.total !== null && <span>{t('reseal.progress', { done: j.done.toLocaleString(), total: j.total.toLocaleString() })}</span>}
+                  </Space>
+                  <Progress percent={j.total ? Math.floor((j.done / j.total) * 100) : j.state === 'done' ? 100 : 0} size="small" status={running(j) ? 'active' : 'normal'} />
+                </div>
+              ))}
+            </Space>
+          </Card>
+        )}
         <Card size="small" styles={{ body: { padding: 0 } }}>
           <Table rowKey="version" columns={columns} dataSource={status.versions} pagination={false} scroll={{ x: 640 }} />
         </Card>

@@ -10,7 +10,7 @@ import { defineOperation } from '@/lib/operation';
 import { AppError } from '@/lib/errors';
 import { msg } from '@/lib/i18n';
 import { enqueueJob, listJobProgress, type JobProgress } from '@/lib/jobs/queue';
-import { valuesByKeyVersion, type ResealParams } from '@/lib/records/operations';
+import { SEAL_JOB, valuesByKeyVersion, type ResealParams } from '@/lib/records/operations';
 import { addKeyVersion, GCM_ENCRYPTIONS_LIMIT, GCM_ENCRYPTIONS_WARNING, readKeyState, verifyMasterKey } from './keyring';
 import { keyProvider, keyProviderFromFile, masterKeyPlacement, type KeyPlacementProblem, type KeyProvider } from './key-provider';
 
@@ -39,6 +39,8 @@ export interface KeyStatus {
   versions: KeyVersionStatus[];
   limit: number;
   reseal: JobProgress | null;
+  /** Recent jobs encrypting a form's existing values (a field newly marked encrypted), with the form's name. */
+  sealing: (JobProgress & { formName: string })[];
 }
 
 export const keyStatus = defineOperation({
@@ -51,6 +53,10 @@ export const keyStatus = defineOperation({
     const counts = await valuesByKeyVersion(ctx.db);
     const state = await readKeyState(ctx.db);
     const [reseal] = await listJobProgress(ctx.db, { kind: RESEAL_JOB, limit: 1 });
+    const seals = await listJobProgress(ctx.db, { kind: SEAL_JOB, limit: 5 });
+    const sealForms = seals.length
+      ? (await sql<{ id: string; name: string }>`select j.id, f.name from jobs j join forms f on f.id = (j.params->>'formId')::uuid where j.id = any(${seals.map((j) => j.id)}::uuid[])`.execute(ctx.db)).rows
+      : [];
     const masterKeyOpens = await verifyMasterKey(ctx.db).then(
       () => true,
       () => false,
@@ -71,6 +77,7 @@ export const keyStatus = defineOperation({
         nearLimit: Number(r.encryptions) >= GCM_ENCRYPTIONS_WARNING,
       })),
       reseal: reseal ?? null,
+      sealing: seals.map((j) => ({ ...j, formName: sealForms.find((f) => f.id === j.id)?.name ?? '' })),
     };
   },
 });

@@ -6,6 +6,7 @@ import { createRecord, getRecord, listRecords, listUsableForms, updateRecord } f
 import { failure } from '../helpers/outcome';
 import { runDueJobs } from '@/lib/jobs/runner';
 import { listJobProgress } from '@/lib/jobs/queue';
+import { keyStatus } from '@/lib/crypto/operations';
 import type { FormDefinition } from '@/lib/forms/definition';
 
 let t: TestDatabase;
@@ -156,5 +157,7 @@ describe('encryption on a field with data', () => {
     expect((await listRecords(w.caller('sales1'), { formId: id, q: phones[1] })).items.map((r) => r.id)).toEqual([ids[1]]);
     const [job] = await listJobProgress(t.db, { kind: 'fields.seal' });
     expect(job).toMatchObject({ state: 'done', done: 4, total: 4 });
+    // The 数据加密 page lists it with its form.
+    expect((await keyStatus(w.caller('admin'), {})).sealing).toEqual([expect.objectContaining({ id: published.sealJobId, formName: '名片', state: 'done' })]);
   });
 });
