@@ -120,6 +120,14 @@ export interface PageQuery {
 /** A blind-index digest match, in the form the GIN index (jsonb_path_ops) answers. */
 const lookupMatches = (key: string, digest: string) => sql<SqlBool>`r.blind_index @> ${JSON.stringify({ [key]: digest })}::jsonb`;
 
+/**
+ * An exact filter on a digest, as the ids holding it, found first (an InitPlan over the GIN
+ * index). Written as a plain `@>` next to the list's order, the planner walks the order's index
+ * and tests every row in scope (127 ms over 客服's 100,000 instead of about 1).
+ */
+const lookupFilter = (formId: string, key: string, digest: string) =>
+  sql<SqlBool>`r.id = any(array(select b.id from records b where b.form_id = ${formId}::uuid and b.blind_index @> ${JSON.stringify({ [key]: digest })}::jsonb))`;
+
 /** The form's records version, read in the statement that counts, so the two belong together. */
 const recordsVersionOf = (formId: string) => sql<string>`(select f.records_version::text from forms f where f.id = ${formId}::uuid)`;
 
@@ -128,7 +136,7 @@ export async function listRecordPage(db: Db, p: PageQuery): Promise<{ rows: Reco
   const filtered = <Q extends { where: (cb: (eb: ExpressionBuilder<RecordsDB, 'r'>) => Expression<SqlBool>) => Q }>(qb: Q): Q => {
     let out = qb;
     for (const f of p.filters ?? []) {
-      out = out.where((eb) => eb.and([f.where(eb), f.kind === 'lookup' ? lookupMatches(f.key, f.digest) : eb(sql`r.values->>${sql.lit(f.key)}`, '=', f.value)]));
+      out = out.where((eb) => eb.and([f.where(eb), f.kind === 'lookup' ? lookupFilter(p.formId, f.key, f.digest) : eb(sql`r.values->>${sql.lit(f.key)}`, '=', f.value)]));
     }
     if (!p.search || !p.search.q) return out;
     const pattern = `%${p.search.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
