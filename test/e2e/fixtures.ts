@@ -5,7 +5,7 @@
  * styles or Next's scripts, or a time rendered differently by server and
  * browser, therefore fails whichever test meets it.
  */
-import { expect, test as base, type Page } from '@playwright/test';
+import { expect, test as base, type Locator, type Page } from '@playwright/test';
 
 export interface PageProblems {
   list: string[];
@@ -53,3 +53,19 @@ export const test = base.extend<{ problems: PageProblems }>({
 });
 
 export { expect };
+
+/**
+ * Chooses `option` in an antd select until the select shows it. A click that lands while the
+ * dropdown is still opening (its animation) is lost now and then on a loaded machine (CI saw it
+ * in the permission editor and the new-user dialog), so the choice is retried until it shows.
+ */
+export async function chooseShown(page: Page, select: Locator, option: string): Promise<void> {
+  const offered = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: option });
+  await expect(async () => {
+    if (!(await select.textContent())?.includes(option)) {
+      if (!(await offered.count())) await select.click();
+      await offered.first().click({ timeout: 2_000 });
+    }
+    await expect(select).toContainText(option, { timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
+}

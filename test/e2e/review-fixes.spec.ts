@@ -6,7 +6,7 @@
  * Every page is watched for CSP violations and hydration errors (fixtures.ts).
  */
 import type { Browser, Page } from '@playwright/test';
-import { expect, test, watchPage } from './fixtures';
+import { chooseShown, expect, test, watchPage } from './fixtures';
 import { ADMIN, passwords, setUpOnce, signIn } from './first-run';
 
 test.describe.configure({ mode: 'serial' });
@@ -94,8 +94,7 @@ test('19: editing a user after a cancelled 新建用户 keeps their groups', asy
   await dialog.getByLabel('姓名').fill(STAFF.name);
   await dialog.getByLabel('邮箱').fill(STAFF.email);
   await dialog.getByLabel('初始密码').fill(STAFF.password);
-  await dialog.getByLabel('用户组').click();
-  await page.locator('.ant-select-item-option').filter({ hasText: '管理者' }).click();
+  await chooseShown(page, dialog.locator('.ant-form-item').filter({ hasText: '用户组' }).locator('.ant-select'), '管理者');
   await dialog.locator('.ant-modal-title').click();
   await dialog.getByRole('button', { name: /^创\s*建$/ }).click();
   await expect(page.getByText(`已创建用户 ${STAFF.name}`)).toBeVisible();
