@@ -15,6 +15,7 @@ import * as rlsRowFacts from './2026-12-02-0004-rls-row-facts';
 import * as keysAndJobs from './2026-12-02-0005-keys-and-jobs';
 import * as blindIndex from './2026-12-02-0006-blind-index';
 import * as sm4Tokens from './2026-12-02-0007-sm4-tokens';
+import * as blindIndexLookup from './2026-12-02-0008-blind-index-lookup';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-29-0001-initial': initial,
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02-0005-keys-and-jobs': keysAndJobs,
   '2026-12-02-0006-blind-index': blindIndex,
   '2026-12-02-0007-sm4-tokens': sm4Tokens,
+  '2026-12-02-0008-blind-index-lookup': blindIndexLookup,
 };
