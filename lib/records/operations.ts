@@ -4,7 +4,7 @@
  * scopes into every query, build DTOs in record-view and audit what was seen or changed.
  */
 import 'server-only';
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import { defineOperation, type OperationContext, type OperationInput } from '@/lib/operation';
 import { AppError } from '@/lib/errors';
@@ -121,17 +121,28 @@ type ListQuery = { page?: number; pageSize?: number; sort?: string; order?: 'asc
  * under a per-user lock so concurrent searches cannot overshoot.
  */
 async function limitLookups(ctx: OperationContext): Promise<void> {
-  const limit = env().lookupPerHour;
-  await sql`select pg_advisory_xact_lock(hashtext('fw.lookup'), hashtext(${ctx.principal.userId}))`.execute(ctx.db);
+  await limitPerHour(ctx, { lock: 'fw.lookup', action: 'records.list', counts: sql<boolean>`details ? 'lookups'`, limit: env().lookupPerHour, message: 'errors.records.lookupRateLimited' });
+}
+
+/**
+ * At most `limit` of the caller's audited `action` events matching `counts` in the last hour,
+ * or rate_limited. Counted from the audit log, so every instance shares the count, under a
+ * per-user advisory lock so concurrent requests cannot overshoot. (Reveals and exact lookups.)
+ */
+async function limitPerHour(
+  ctx: OperationContext,
+  o: { lock: string; action: string; counts: RawBuilder<boolean>; limit: number; message: 'errors.records.lookupRateLimited' | 'errors.records.revealRateLimited' },
+): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext(${o.lock}), hashtext(${ctx.principal.userId}))`.execute(ctx.db);
   const recent = await ctx.db
     .selectFrom('audit_events')
     .select(sql<number>`count(*)::int`.as('n'))
     .where('actor_id', '=', ctx.principal.userId)
     .where('at', '>', sql<Date>`now() - interval '1 hour'`)
-    .where('action', '=', 'records.list')
-    .where(sql<boolean>`details ? 'lookups'`)
+    .where('action', '=', o.action)
+    .where(o.counts)
     .executeTakeFirstOrThrow();
-  if (recent.n >= limit) throw new AppError('rate_limited', msg(ctx.locale, 'errors.records.lookupRateLimited', { limit }), { retryAfter: 3600 });
+  if (recent.n >= o.limit) throw new AppError('rate_limited', msg(ctx.locale, o.message, { limit: o.limit }), { retryAfter: 3600 });
 }
 
 /** Encrypted fields the caller can find records by (exact value, blind index), with where. */
@@ -541,18 +552,7 @@ export const revealField = defineOperation({
     const reason = input.reason?.trim() ?? '';
     if (reveal.reasonRequired && !reason) throw invalidValues(ctx.locale, { reason: msg(ctx.locale, 'errors.records.revealReasonRequired') });
 
-    await sql`select pg_advisory_xact_lock(hashtext('fw.reveal'), hashtext(${ctx.principal.userId}))`.execute(ctx.db);
-    const recent = await ctx.db
-      .selectFrom('audit_events')
-      .select(sql<number>`count(*)::int`.as('n'))
-      .where('actor_id', '=', ctx.principal.userId)
-      .where('at', '>', sql<Date>`now() - interval '1 hour'`)
-      .where('action', '=', 'records.reveal')
-      .where('outcome', '=', 'ok')
-      .executeTakeFirstOrThrow();
-    if (recent.n >= revealLimit()) {
-      throw new AppError('rate_limited', msg(ctx.locale, 'errors.records.revealRateLimited', { limit: revealLimit() }), { retryAfter: 3600 });
-    }
+    await limitPerHour(ctx, { lock: 'fw.reveal', action: 'records.reveal', counts: sql<boolean>`outcome = 'ok'`, limit: revealLimit(), message: 'errors.records.revealRateLimited' });
     let value: unknown;
     if (field.key === form.ownerKey) value = row.owner_name;
     else {
