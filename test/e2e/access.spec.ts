@@ -4,11 +4,10 @@
  * reveal), and the explanation of 手机号 on that record naming the group and scope that decide it.
  */
 import { expect, test } from '@playwright/test';
-import { ADMIN, setUpOnce, shot, signIn } from './first-run';
+import { ADMIN, MASKED_PHONE, setUpOnce, shot, signIn } from './first-run';
 
 test.describe.configure({ mode: 'serial', timeout: 180_000 });
 
-const MASKED_PHONE = /^1[3-9]\d\*{4}\d{4}$/;
 const SUPPORT = '刘佳怡';
 
 test('the admin sees 客服 刘佳怡\'s rights, her list and record as she sees them, and why 手机号 is masked', async ({ page }) => {

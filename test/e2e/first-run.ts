@@ -84,3 +84,13 @@ export async function signIn(page: Page, email: string, password = passwords.get
     passwords.set(email, mine);
   }
 }
+
+/** A mainland mobile number as masked on every page: 138****5678. */
+export const MASKED_PHONE = /^1[3-9]\d\*{4}\d{4}$/;
+
+/** Opens the example's 客户 list from the workbench. */
+export async function openCustomers(page: Page): Promise<void> {
+  await page.goto('/apps');
+  await page.getByTestId('app-cards').getByText('客户', { exact: true }).first().click();
+  await page.waitForURL(/\/apps\/[0-9a-f-]{36}$/);
+}

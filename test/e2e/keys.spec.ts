@@ -5,19 +5,11 @@
  * database: warned about), rotates the data key, and shows the re-encryption's progress.
  */
 import { expect, test } from '@playwright/test';
-import { ADMIN, setUpOnce, shot, signIn } from './first-run';
+import { ADMIN, MASKED_PHONE, openCustomers, setUpOnce, shot, signIn } from './first-run';
 
 test.describe.configure({ mode: 'serial', timeout: 180_000 });
 
 const PHONE = /^1[3-9]\d{9}$/;
-const MASKED_PHONE = /^1[3-9]\d\*{4}\d{4}$/;
-
-async function openCustomers(page: import('@playwright/test').Page) {
-  await page.goto('/apps');
-  await page.getByTestId('app-cards').getByText('客户', { exact: true }).first().click();
-  await page.waitForURL(/\/apps\/[0-9a-f-]{36}$/);
-}
-
 test('客服 finds a customer by the whole mobile number and sees it masked', async ({ page }) => {
   await setUpOnce(page);
   // A number from the list as the manager sees it (every field in plain).

@@ -8,7 +8,7 @@
  */
 import type { Page } from '@playwright/test';
 import { chooseShown, expect, test } from './fixtures';
-import { ADMIN, setUpOnce, signIn } from './first-run';
+import { ADMIN, openCustomers, setUpOnce, signIn } from './first-run';
 
 // The first spec of a fresh install loads the example (300 records) first: that takes its time on a busy machine.
 test.describe.configure({ mode: 'serial', timeout: 180_000 });
@@ -37,12 +37,6 @@ async function shots(page: Page, name: string, fullPage = true) {
     await page.screenshot({ path: `screenshots/${name}-${width}.png`, fullPage });
   }
   await page.setViewportSize({ width: 1440, height: 900 });
-}
-
-async function openCustomers(page: Page) {
-  await page.goto('/apps');
-  await page.getByTestId('app-cards').getByText('客户', { exact: true }).first().click();
-  await page.waitForURL(/\/apps\/[0-9a-f-]{36}$/);
 }
 
 /** Picks an option of an antd Select by its visible text. */

@@ -4,17 +4,9 @@
  * a salesperson cannot pick another owner; a manager sees every field in plain.
  */
 import { expect, test } from '@playwright/test';
-import { setUpOnce, shot, signIn } from './first-run';
+import { MASKED_PHONE, openCustomers, setUpOnce, shot, signIn } from './first-run';
 
 test.describe.configure({ mode: 'serial', timeout: 180_000 });
-
-const MASKED_PHONE = /^1[3-9]\d\*{4}\d{4}$/;
-
-async function openCustomers(page: import('@playwright/test').Page) {
-  await page.goto('/apps');
-  await page.getByTestId('app-cards').getByText('客户', { exact: true }).first().click();
-  await page.waitForURL(/\/apps\/[0-9a-f-]{36}$/);
-}
 
 test('客服 sees phones masked, reveals one with a reason, never sees 身份证号', async ({ page }) => {
   await setUpOnce(page);
