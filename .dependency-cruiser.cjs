@@ -54,7 +54,7 @@ const PURE_LIB = [
   '^lib/access/(wording|csv)\\.ts$',
 ];
 /** lib/records' public face: its operations and DTO types; everything else in it is internal. */
-const RECORDS_PUBLIC = '^lib/records/(operations|dto)\\.ts$';
+const RECORDS_PUBLIC = '^lib/records/(operations|dto|jobs/operations)\\.ts$';
 /**
  * Whose grants on which form, for admin tools (lib/access): users' facts and every group's
  * grant, never a record. The request path keeps its own prefetch (form-access.ts).

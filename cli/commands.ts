@@ -10,7 +10,7 @@ import { createUser, listDepartments, listGroups, listUsers, type DepartmentNode
 import { createApiToken } from '@/lib/auth/operations';
 import { loadExample } from '@/lib/setup/operations';
 import type { SeedSummary } from '@/lib/examples/seed';
-import { keyStatus, rewrapDataKeys, rotateDataKey } from '@/lib/crypto/operations';
+import { keyStatus, rewrapDataKeys, rotateDataKey, rotateLookupKey } from '@/lib/crypto/operations';
 import { listJobs, type JobProgress } from '@/lib/jobs/operations';
 
 const system = () => unsafeSystemCaller({ label: 'cli', locale: 'en' });
@@ -116,6 +116,17 @@ export async function unsafeKeyStatusText(): Promise<string> {
       : 'No data key yet (one is made with the first encrypted value).',
   ];
   if (s.reseal) lines.push('', 'Re-encryption:', jobsTable([s.reseal]));
+  if (s.lookupVersions.length) {
+    lines.push(
+      '',
+      'Blind-index keys (exact search on encrypted fields):',
+      table(
+        ['version', 'state', 'created', 'digests'],
+        s.lookupVersions.map((v) => [v.version, v.current ? 'current' : v.retiredAt ? `retired ${v.retiredAt.slice(0, 19)}Z` : 'old', `${v.createdAt.slice(0, 19)}Z`, v.digests]),
+      ),
+    );
+  }
+  if (s.reindex) lines.push('', 'Blind-index rebuild:', jobsTable([s.reindex]));
   return lines.join('\n');
 }
 
@@ -123,8 +134,12 @@ export async function unsafeRotateKey(options: { graceSeconds?: number; batchSiz
   return rotateDataKey(system(), options);
 }
 
-export async function unsafeRewrapKeys(newKeyFile: string): Promise<number> {
-  return (await rewrapDataKeys(system(), { newKeyFile })).versions;
+export async function unsafeRotateLookupKey(options: { graceSeconds?: number; batchSize?: number }): Promise<{ version: number; jobId: string }> {
+  return rotateLookupKey(system(), options);
+}
+
+export async function unsafeRewrapKeys(newKeyFile: string): Promise<{ versions: number; lookupVersions: number }> {
+  return rewrapDataKeys(system(), { newKeyFile });
 }
 
 export async function unsafeListJobs(limit = 20): Promise<JobProgress[]> {

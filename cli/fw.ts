@@ -10,7 +10,7 @@ import { isAppError } from '@/lib/errors';
 import { migrateToLatest } from '@/lib/db/migrate';
 import { reportBeforeExit, runDueJobs } from '@/lib/jobs/runner';
 import { env } from '@/lib/env';
-import { jobsTable, unsafeCreateUser, unsafeCreateToken, unsafeKeyStatusText, unsafeListJobs, unsafeRewrapKeys, unsafeRotateKey, unsafeSeedExampleFromCli } from './commands';
+import { jobsTable, unsafeCreateUser, unsafeCreateToken, unsafeKeyStatusText, unsafeListJobs, unsafeRewrapKeys, unsafeRotateKey, unsafeRotateLookupKey, unsafeSeedExampleFromCli } from './commands';
 
 const program = new Command();
 program
@@ -119,28 +119,41 @@ keys
   .action(async () => {
     await withDatabase(async () => console.log(await unsafeKeyStatusText()));
   });
-keys
-  .command('rotate')
-  .description('Make a new data key version current now, and re-encrypt the stored values onto it in a background job')
-  .option('--grace <seconds>', 'wait this long after the rotation before retiring old versions', '600')
-  .option('--batch <n>', 'records per batch', '500')
-  .option('--wait', 'run the re-encryption here and wait for it (always so on the embedded database, which the app cannot share)')
-  .action(async (opts: { grace: string; batch: string; wait?: boolean }) => {
-    await withDatabase(async () => {
-      const r = await unsafeRotateKey({ graceSeconds: Number(opts.grace), batchSize: Number(opts.batch) });
-      console.log(`Data key version ${r.version} is current; re-encryption job ${r.jobId}.`);
-      if (opts.wait || !env().databaseUrl) await runJobsHere();
-      else console.log('The app instances run it; follow it with: npm run fw -- jobs');
+const rotation = (command: string, description: string, rotate: (o: { graceSeconds: number; batchSize: number }) => Promise<{ version: number; jobId: string }>, done: (r: { version: number; jobId: string }) => string) =>
+  keys
+    .command(command)
+    .description(description)
+    .option('--grace <seconds>', 'wait this long after the rotation before retiring old versions', '600')
+    .option('--batch <n>', 'records per batch', '500')
+    .option('--wait', 'run the job here and wait for it (always so on the embedded database, which the app cannot share)')
+    .action(async (opts: { grace: string; batch: string; wait?: boolean }) => {
+      await withDatabase(async () => {
+        const r = await rotate({ graceSeconds: Number(opts.grace), batchSize: Number(opts.batch) });
+        console.log(done(r));
+        if (opts.wait || !env().databaseUrl) await runJobsHere();
+        else console.log('The app instances run it; follow it with: npm run fw -- jobs');
+      });
     });
-  });
+rotation(
+  'rotate',
+  'Make a new data key version current now, and re-encrypt the stored values onto it in a background job',
+  unsafeRotateKey,
+  (r) => `Data key version ${r.version} is current; re-encryption job ${r.jobId}.`,
+);
+rotation(
+  'rotate-lookup',
+  'Make a new blind-index key version current now (exact search on encrypted fields), and rebuild the stored digests under it in a background job',
+  unsafeRotateLookupKey,
+  (r) => `Blind-index key version ${r.version} is current; rebuild job ${r.jobId}. Exact search keeps working throughout.`,
+);
 keys
   .command('rotate-master')
-  .description('Re-wrap every data key under a new master key read from a file; then restart every instance with that key')
+  .description('Re-wrap every data key and blind-index key under a new master key read from a file; then restart every instance with that key')
   .requiredOption('--new-key-file <path>', 'file holding the new master key (base64 of 32 bytes: openssl rand -base64 32)')
   .action(async (opts: { newKeyFile: string }) => {
     await withDatabase(async () => {
       const n = await unsafeRewrapKeys(opts.newKeyFile);
-      console.log(`Re-wrapped ${n} data key version(s). Restart every instance with FW_MASTER_KEY_FILE=${opts.newKeyFile} (or its content in FW_MASTER_KEY); the old master key opens nothing now.`);
+      console.log(`Re-wrapped ${n.versions} data key version(s) and ${n.lookupVersions} blind-index key version(s). Restart every instance with FW_MASTER_KEY_FILE=${opts.newKeyFile} (or its content in FW_MASTER_KEY); the old master key opens nothing now.`);
     });
   });
 

@@ -16,6 +16,7 @@ import * as keysAndJobs from './2026-12-02-0005-keys-and-jobs';
 import * as blindIndex from './2026-12-02-0006-blind-index';
 import * as sm4Tokens from './2026-12-02-0007-sm4-tokens';
 import * as blindIndexLookup from './2026-12-02-0008-blind-index-lookup';
+import * as decryptAndLookupRotation from './2026-12-03-0001-decrypt-and-lookup-rotation';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-29-0001-initial': initial,
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02-0006-blind-index': blindIndex,
   '2026-12-02-0007-sm4-tokens': sm4Tokens,
   '2026-12-02-0008-blind-index-lookup': blindIndexLookup,
+  '2026-12-03-0001-decrypt-and-lookup-rotation': decryptAndLookupRotation,
 };

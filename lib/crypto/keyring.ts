@@ -28,8 +28,10 @@ export interface KeyState {
   current: number | null;
   live: number[];
   retired: number[];
-  /** The current blind-index key version (lib/crypto/blind-index.ts). */
+  /** The blind-index key version new digests are made under (lib/crypto/blind-index.ts). */
   blind: number | null;
+  /** Every blind-index version not retired, newest first: a lookup asks for a digest under each (a rebuild is moving them). */
+  blindLive: number[];
 }
 
 /** The key state as one JSON value, to select in a statement the transaction sends anyway. */
@@ -37,7 +39,8 @@ export const keyStateSql = sql<KeyState>`(select json_build_object(
     'current', max(k.version) filter (where k.retired_at is null),
     'live', coalesce(json_agg(k.version) filter (where k.retired_at is null), '[]'::json),
     'retired', coalesce(json_agg(k.version) filter (where k.retired_at is not null), '[]'::json),
-    'blind', (select max(b.version) from blind_index_keys b))
+    'blind', (select max(b.version) from blind_index_keys b where b.retired_at is null),
+    'blindLive', coalesce((select json_agg(b.version order by b.version desc) from blind_index_keys b where b.retired_at is null), '[]'::json))
   from encryption_keys k)`;
 
 /**
@@ -64,6 +67,13 @@ async function cacheOf(): Promise<KeyCache> {
   let c = caches.get(root);
   if (!c) caches.set(root, (c = { keys: new Map(), blindKeys: new Map(), unflushed: new Map() }));
   return c;
+}
+
+/** Drops this process's unwrapped keys, as a restart would (tests: a key re-wrapped under a new master key must unwrap with it). */
+export async function forgetUnwrappedKeys(): Promise<void> {
+  const c = await cacheOf();
+  c.keys.clear();
+  c.blindKeys.clear();
 }
 
 /** A key version this database does not have, or one that was retired: nothing opens with it. */
@@ -101,8 +111,24 @@ export interface FieldCrypto {
   readonly suite: CipherSuite;
   encrypt(value: unknown, context: CipherContext): string;
   decrypt(token: string, context: CipherContext): unknown;
-  /** The blind-index digest of a value of `kind` (and `format`) in this form and field, or undefined when it is no whole value. */
+  /** The blind-index version new digests are made under. */
+  readonly lookupVersion: number;
+  /** The digest to store for a value of `kind` (and `format`) in this form and field, or undefined when it is no whole value. */
   lookup(formId: string, field: string, kind: FieldKind, value: unknown, format?: string): string | undefined;
+  /** The digests to look a value up by: one per blind-index version not retired (empty when it is no whole value). */
+  lookupAny(formId: string, field: string, kind: FieldKind, value: unknown, format?: string): string[];
+}
+
+/** Adds a blind-index key version (a rotation's next one); returns it. */
+export async function addBlindKeyVersion(db: Db): Promise<number> {
+  const next = await db.selectFrom('blind_index_keys').select(sql<number>`coalesce(max(version), 0) + 1`.as('v')).executeTakeFirstOrThrow();
+  const version = next.v;
+  await db
+    .insertInto('blind_index_keys')
+    .values({ version, wrapped_key: await keyProvider().wrap(`blind-index/${version}`, randomBytes(32)) })
+    .onConflict((oc) => oc.column('version').doNothing())
+    .execute();
+  return version;
 }
 
 /** The blind-index key of `version`, made (version 1) on first use. */
@@ -141,13 +167,20 @@ export async function fieldCrypto(db: Db, known?: KeyState): Promise<FieldCrypto
   if (!key) throw new KeyUnavailableError(current, 'missing');
   const version = current;
   const blind = await blindKey(db, cache, state.blind);
+  const blindLive = [blind];
+  for (const v of state.blindLive ?? []) if (v !== blind.version) blindLive.push(await blindKey(db, cache, v));
   const suite = env().fieldCipher;
   return {
     version,
     suite,
+    lookupVersion: blind.version,
     lookup: (formId, field, kind, value, format) => {
       const normalised = normaliseForLookup(kind, value, format);
       return normalised === undefined ? undefined : lookupDigest(blind.key, blind.version, formId, field, normalised);
+    },
+    lookupAny: (formId, field, kind, value, format) => {
+      const normalised = normaliseForLookup(kind, value, format);
+      return normalised === undefined ? [] : blindLive.map((b) => lookupDigest(b.key, b.version, formId, field, normalised));
     },
     encrypt: (value, context) => {
       cache.unflushed.set(version, (cache.unflushed.get(version) ?? 0) + 1);

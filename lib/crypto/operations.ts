@@ -1,21 +1,20 @@
 /**
  * Key management for administrators and the command line: the key versions and what is sealed
  * under them (`keys.status`), rotating the data key while the app serves (`keys.rotate`), and
- * re-wrapping the data keys under a new master key (`keys.rotateMaster`). The values
- * themselves move in a background job (records.resealBatch, lib/jobs), never in the request.
+ * rotating the blind-index key (`keys.rotateLookup`), and re-wrapping both under a new master
+ * key (`keys.rotateMaster`). The stored values and digests move in background jobs
+ * (lib/records/jobs), never in the request.
  */
 import 'server-only';
 import { sql } from 'kysely';
-import { defineOperation } from '@/lib/operation';
+import { defineOperation, type OperationContext } from '@/lib/operation';
 import { AppError } from '@/lib/errors';
 import { msg } from '@/lib/i18n';
 import { enqueueJob, listJobProgress, type JobProgress } from '@/lib/jobs/queue';
-import { SEAL_JOB, valuesByKeyVersion, type ResealParams } from '@/lib/records/operations';
-import { addKeyVersion, GCM_ENCRYPTIONS_LIMIT, GCM_ENCRYPTIONS_WARNING, readKeyState, verifyMasterKey } from './keyring';
+import { digestsByLookupVersion, valuesByKeyVersion } from '@/lib/records/operations';
+import { REINDEX_JOB, RESEAL_JOB, SEAL_JOB, UNSEAL_JOB, type ResealParams } from '@/lib/records/jobs/operations';
+import { addBlindKeyVersion, addKeyVersion, GCM_ENCRYPTIONS_LIMIT, GCM_ENCRYPTIONS_WARNING, readKeyState, verifyMasterKey } from './keyring';
 import { keyProvider, keyProviderFromFile, masterKeyPlacement, type KeyPlacementProblem, type KeyProvider } from './key-provider';
-
-/** The job kind that moves values onto the current key and retires old versions. */
-export const RESEAL_JOB = 'keys.reseal';
 
 export interface KeyVersionStatus {
   version: number;
@@ -39,21 +38,40 @@ export interface KeyStatus {
   versions: KeyVersionStatus[];
   limit: number;
   reseal: JobProgress | null;
-  /** Recent jobs encrypting a form's existing values (a field newly marked encrypted), with the form's name. */
+  /** The blind-index key versions (exact search on encrypted fields) and the digests under each. */
+  lookupVersions: LookupKeyStatus[];
+  /** The latest blind-index rebuild. */
+  reindex: JobProgress | null;
+  /** Recent jobs encrypting (fields.seal) or decrypting (fields.unseal) a form's existing values, with the form's name. */
   sealing: (JobProgress & { formName: string })[];
+}
+
+export interface LookupKeyStatus {
+  version: number;
+  current: boolean;
+  createdAt: string;
+  retiredAt: string | null;
+  /** Stored digests made under it. */
+  digests: number;
 }
 
 export const keyStatus = defineOperation({
   name: 'keys.status',
   permission: 'admin',
   readOnly: true,
+  // Versions, counts and job progress: nothing of a record, and the admin page asks every 2 s
+  // while a job runs. The rotations themselves are audited.
+  audit: false,
   input: { type: 'object', additionalProperties: false },
   async run(ctx): Promise<KeyStatus> {
     const rows = await ctx.db.selectFrom('encryption_keys').select(['version', 'created_at', 'retired_at', 'encryptions']).orderBy('version').execute();
     const counts = await valuesByKeyVersion(ctx.db);
     const state = await readKeyState(ctx.db);
     const [reseal] = await listJobProgress(ctx.db, { kind: RESEAL_JOB, limit: 1 });
-    const seals = await listJobProgress(ctx.db, { kind: SEAL_JOB, limit: 5 });
+    const [reindex] = await listJobProgress(ctx.db, { kind: REINDEX_JOB, limit: 1 });
+    const seals = await listJobProgress(ctx.db, { kinds: [SEAL_JOB, UNSEAL_JOB], limit: 5 });
+    const lookupRows = await ctx.db.selectFrom('blind_index_keys').select(['version', 'created_at', 'retired_at']).orderBy('version').execute();
+    const digests = await digestsByLookupVersion(ctx.db);
     const sealForms = seals.length
       ? (await sql<{ id: string; name: string }>`select j.id, f.name from jobs j join forms f on f.id = (j.params->>'formId')::uuid where j.id = any(${seals.map((j) => j.id)}::uuid[])`.execute(ctx.db)).rows
       : [];
@@ -61,7 +79,6 @@ export const keyStatus = defineOperation({
       () => true,
       () => false,
     );
-    ctx.audit({ action: 'keys.status' });
     return {
       provider: keyProvider().source,
       masterKeyOpens,
@@ -77,6 +94,14 @@ export const keyStatus = defineOperation({
         nearLimit: Number(r.encryptions) >= GCM_ENCRYPTIONS_WARNING,
       })),
       reseal: reseal ?? null,
+      lookupVersions: lookupRows.map((r) => ({
+        version: r.version,
+        current: r.version === state.blind,
+        createdAt: new Date(r.created_at).toISOString(),
+        retiredAt: r.retired_at ? new Date(r.retired_at).toISOString() : null,
+        digests: digests.get(r.version) ?? 0,
+      })),
+      reindex: reindex ?? null,
       sealing: seals.map((j) => ({ ...j, formName: sealForms.find((f) => f.id === j.id)?.name ?? '' })),
     };
   },
@@ -84,6 +109,27 @@ export const keyStatus = defineOperation({
 
 /** Defaults of a rotation's job; tests shorten them. */
 const RESEAL_DEFAULTS = { graceSeconds: 600, batchSize: 500, leaseSeconds: 60 };
+
+const rotationInput = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    graceSeconds: { type: 'integer', minimum: 0, maximum: 86400 },
+    batchSize: { type: 'integer', minimum: 1, maximum: 10000 },
+    leaseSeconds: { type: 'integer', minimum: 1, maximum: 3600 },
+  },
+} as const;
+
+/** Queues a rotation's job, or restarts the one under way (towards the newest version). */
+async function rotationJob(ctx: OperationContext, kind: string, input: Partial<Omit<ResealParams, 'rotatedAt'>>): Promise<string> {
+  const rotatedAt = (await sql<{ now: Date }>`select now() as now`.execute(ctx.db)).rows[0].now;
+  const params: ResealParams = { ...RESEAL_DEFAULTS, ...input, rotatedAt: new Date(rotatedAt).toISOString() };
+  const job = await enqueueJob(ctx.db, { kind, params: { ...params }, singleton: kind, createdBy: ctx.principal.systemLabel ? null : ctx.principal.userId });
+  if (!job.created) {
+    await ctx.db.updateTable('jobs').set({ params: JSON.stringify(params), checkpoint: null, done: '0', total: null }).where('id', '=', job.id).execute();
+  }
+  return job.id;
+}
 
 /**
  * A new data key version, current at once for every instance's next transaction; a job moves
@@ -93,15 +139,7 @@ const RESEAL_DEFAULTS = { graceSeconds: 600, batchSize: 500, leaseSeconds: 60 };
 export const rotateDataKey = defineOperation({
   name: 'keys.rotate',
   permission: 'admin',
-  input: {
-    type: 'object',
-    additionalProperties: false,
-    properties: {
-      graceSeconds: { type: 'integer', minimum: 0, maximum: 86400 },
-      batchSize: { type: 'integer', minimum: 1, maximum: 10000 },
-      leaseSeconds: { type: 'integer', minimum: 1, maximum: 3600 },
-    },
-  },
+  input: rotationInput,
   async run(ctx, input): Promise<{ version: number; jobId: string }> {
     // Rotations are serialised: two at once would otherwise both read the same next version.
     await sql`select pg_advisory_xact_lock(hashtext('formwarden:keys.rotate'))`.execute(ctx.db);
@@ -110,18 +148,32 @@ export const rotateDataKey = defineOperation({
     const state = await readKeyState(ctx.db);
     if (state.current === null) await addKeyVersion(ctx.db); // nothing sealed yet: version 1 first
     const version = await addKeyVersion(ctx.db);
-    const rotatedAt = (await sql<{ now: Date }>`select now() as now`.execute(ctx.db)).rows[0].now;
-    const params: ResealParams = { ...RESEAL_DEFAULTS, ...input, rotatedAt: new Date(rotatedAt).toISOString() };
-    const job = await enqueueJob(ctx.db, { kind: RESEAL_JOB, params: { ...params }, singleton: RESEAL_JOB, createdBy: ctx.principal.systemLabel ? null : ctx.principal.userId });
-    if (!job.created) {
-      await ctx.db
-        .updateTable('jobs')
-        .set({ params: JSON.stringify(params), checkpoint: null, done: '0', total: null })
-        .where('id', '=', job.id)
-        .execute();
-    }
-    ctx.audit({ action: 'keys.rotate', resourceType: 'key', resourceId: String(version), details: { version, previous: state.current, jobId: job.id } });
-    return { version, jobId: job.id };
+    const jobId = await rotationJob(ctx, RESEAL_JOB, input);
+    ctx.audit({ action: 'keys.rotate', resourceType: 'key', resourceId: String(version), details: { version, previous: state.current, jobId } });
+    return { version, jobId };
+  },
+});
+
+/**
+ * A new blind-index key version: new digests are made under it at once, by every instance's
+ * next transaction; an exact search asks for a digest under every version not retired, so a
+ * record is found throughout; a job remakes the stored digests and then retires the old
+ * version. (Why rotate: a digest under a leaked blind-index key lets whoever has the key test
+ * guesses of a value, a phone number's few billion candidates among them.)
+ */
+export const rotateLookupKey = defineOperation({
+  name: 'keys.rotateLookup',
+  permission: 'admin',
+  input: rotationInput,
+  async run(ctx, input): Promise<{ version: number; jobId: string }> {
+    await sql`select pg_advisory_xact_lock(hashtext('formwarden:keys.rotateLookup'))`.execute(ctx.db);
+    await verifyMasterKey(ctx.db);
+    const state = await readKeyState(ctx.db);
+    if (state.blind === null) await addBlindKeyVersion(ctx.db); // no digest yet: version 1 first
+    const version = await addBlindKeyVersion(ctx.db);
+    const jobId = await rotationJob(ctx, REINDEX_JOB, input);
+    ctx.audit({ action: 'keys.rotateLookup', resourceType: 'key', resourceId: `lookup/${version}`, details: { version, previous: state.blind, jobId } });
+    return { version, jobId };
   },
 });
 
@@ -134,7 +186,7 @@ export const rewrapDataKeys = defineOperation({
   name: 'keys.rotateMaster',
   permission: 'admin',
   input: { type: 'object', additionalProperties: false, required: ['newKeyFile'], properties: { newKeyFile: { type: 'string', minLength: 1, maxLength: 4096 } } },
-  async run(ctx, input): Promise<{ versions: number }> {
+  async run(ctx, input): Promise<{ versions: number; lookupVersions: number }> {
     // Threat: a web session naming a file on the server to read a key from.
     if (!ctx.principal.systemLabel) throw new AppError('forbidden', msg(ctx.locale, 'errors.keys.systemOnly'));
     let next: KeyProvider;
@@ -144,13 +196,19 @@ export const rewrapDataKeys = defineOperation({
       throw new AppError('invalid_input', msg(ctx.locale, 'errors.keys.badKeyFile'), { fields: { newKeyFile: msg(ctx.locale, 'errors.keys.badKeyFile') } });
     }
     const rows = await ctx.db.selectFrom('encryption_keys').select(['version', 'wrapped_key']).orderBy('version').execute();
+    const lookupRows = await ctx.db.selectFrom('blind_index_keys').select(['version', 'wrapped_key']).orderBy('version').execute();
     const current = keyProvider();
+    // The application's role may not write wrapped keys; these privileged functions may, for an admin or the system.
     for (const r of rows) {
       const wrapped = await next.wrap(String(r.version), await current.unwrap(String(r.version), r.wrapped_key));
-      // The application's role may not write wrapped keys; this privileged function may, for an admin or the system.
       await sql`select fw_rls.rewrap_data_key(${r.version}::integer, ${wrapped}::text)`.execute(ctx.db);
     }
-    ctx.audit({ action: 'keys.rotateMaster', details: { versions: rows.length } });
-    return { versions: rows.length };
+    for (const r of lookupRows) {
+      const label = `blind-index/${r.version}`;
+      const wrapped = await next.wrap(label, await current.unwrap(label, r.wrapped_key));
+      await sql`select fw_rls.rewrap_blind_key(${r.version}::integer, ${wrapped}::text)`.execute(ctx.db);
+    }
+    ctx.audit({ action: 'keys.rotateMaster', details: { versions: rows.length, lookupVersions: lookupRows.length } });
+    return { versions: rows.length, lookupVersions: lookupRows.length };
   },
 });

@@ -49,6 +49,8 @@ export interface FormsTable {
   published_version: Generated<number>;
   /** A new random id whenever a statement writes the form's records (migration 2026-12-02-0003). */
   records_version: Generated<string>;
+  /** Keys whose sealed values a `fields.unseal` job is opening into plain text (migration 2026-12-03-0001). */
+  unsealing: Generated<string[]>;
   created_by: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
@@ -157,6 +159,8 @@ export interface BlindIndexKeysTable {
   version: number;
   wrapped_key: string;
   created_at: Generated<Date>;
+  /** Set when a rebuild moved every digest off it: lookups no longer ask for it. */
+  retired_at: NullableTimestamp;
 }
 
 /** Durable background work (lib/jobs). `params` and `checkpoint` hold ids and counts, never values. */

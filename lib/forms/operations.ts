@@ -10,7 +10,8 @@ import { defineOperation, type OperationContext, type OperationInput } from '@/l
 import { AppError } from '@/lib/errors';
 import { msg, type Locale } from '@/lib/i18n';
 import { grantProblems } from '@/lib/policy';
-import { countPlainValues, countVisibleRecordsByForm, countSealedValues, countValuesOfOtherType, SEAL_JOB, type SealParams } from '@/lib/records/operations';
+import { countPlainValues, countVisibleRecordsByForm, countSealedValues, countValuesOfOtherType } from '@/lib/records/operations';
+import { SEAL_JOB, UNSEAL_JOB, type SealParams } from '@/lib/records/jobs/operations';
 import { enqueueJob } from '@/lib/jobs/queue';
 import { fieldsOf, policyFieldsOf, validateDefinition, type FieldInfo, type FieldSchema, type FormDefinition } from './definition';
 import { grantProblemPlace, grantProblemText, sameGrant } from './grant-editing';
@@ -211,12 +212,24 @@ export type SaveFormDraftInput = OperationInput<typeof saveFormDraft>;
 /**
  * Publishing adds a version; records keep the version they were saved
  * with, and stored values of removed fields stay in the record.
+ *
+ * Encryption may be turned on or off over stored values: a background job then seals or
+ * opens them while the form stays in use. Turning it off writes every sealed value of the
+ * field back in plain text, so it needs the field named in `confirmDecrypt`.
  */
 export const publishForm = defineOperation({
   name: 'forms.publish',
   permission: 'admin',
-  input: { type: 'object', additionalProperties: false, required: ['formId'], properties: { formId: uuid } },
-  async run(ctx, input): Promise<{ version: number; sealJobId?: string }> {
+  input: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['formId'],
+    properties: {
+      formId: uuid,
+      confirmDecrypt: { type: 'array', maxItems: 500, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 100 } },
+    },
+  },
+  async run(ctx, input): Promise<{ version: number; sealJobId?: string; unsealJobId?: string }> {
     const form = await requireForm(ctx, input.formId);
     const definition = refuseInvalid(ctx.locale, form.draft);
     if (definition['x-order'].length === 0) {
@@ -230,33 +243,51 @@ export const publishForm = defineOperation({
       : undefined;
     const toSeal = await plainValuesUnderEncryption(ctx, form.id, definition);
     await refuseValuesOfOtherType(ctx, form.id, previous, definition);
-    await refuseCiphertextUnderPlain(ctx, form.id, previous, definition);
+    const toUnseal = await sealedValuesUnderPlain(ctx, form.id, previous, definition, input.confirmDecrypt ?? []);
     const version = form.published_version + 1;
     await ctx.db
       .insertInto('form_versions')
       .values({ form_id: form.id, version, schema: JSON.stringify(definition), published_by: ctx.principal.userId })
       .execute();
-    await ctx.db.updateTable('forms').set({ published_version: version, updated_at: sql`now()` }).where('id', '=', form.id).execute();
-    // Fields newly marked encrypted over plain values: a job seals what is stored, while the
-    // form is already in use (new values are sealed by the write path from now on).
-    let sealJobId: string | undefined;
-    if (toSeal.length) {
-      const job = await enqueueJob(ctx.db, {
-        kind: SEAL_JOB,
-        params: { formId: form.id, keys: toSeal, batchSize: 500, leaseSeconds: 60 } satisfies SealParams,
-        singleton: `${SEAL_JOB}:${form.id}`,
-        createdBy: ctx.principal.systemLabel ? null : ctx.principal.userId,
-      });
-      if (!job.created) {
-        // A job for this form is under way: it starts over with every field to seal.
-        await ctx.db.updateTable('jobs').set({ params: JSON.stringify({ formId: form.id, keys: toSeal, batchSize: 500, leaseSeconds: 60 }), checkpoint: null, done: '0', total: null }).where('id', '=', job.id).execute();
-      }
-      sealJobId = job.id;
-    }
-    ctx.audit({ action: 'forms.publish', resourceType: 'form', resourceId: form.id, formId: form.id, fields: toSeal, details: { version, ...(sealJobId ? { sealJobId } : {}) } });
-    return { version, ...(sealJobId ? { sealJobId } : {}) };
+    // Readers open sealed values of a field in `unsealing` (its job is under way); a field
+    // encrypted again is opened anyway, so it leaves the list.
+    const encrypted = fieldsOf(definition).filter((f) => f.schema['x-encrypted']).map((f) => f.key);
+    await sql`update forms set published_version = ${version}, updated_at = now(),
+        unsealing = array(select distinct k from unnest(unsealing || ${toUnseal}::text[]) k where k <> all(${encrypted}::text[]))
+      where id = ${form.id}::uuid`.execute(ctx.db);
+    // Fields newly marked encrypted over plain values, or no longer encrypted over sealed ones:
+    // a job changes what is stored while the form is already in use (new values are written
+    // the new way by the write path from now on).
+    const createdBy = ctx.principal.systemLabel ? null : ctx.principal.userId;
+    const sealJobId = toSeal.length ? await fieldsJob(ctx, SEAL_JOB, form.id, toSeal, createdBy) : undefined;
+    const unsealJobId = toUnseal.length ? await fieldsJob(ctx, UNSEAL_JOB, form.id, toUnseal, createdBy) : undefined;
+    const jobs = { ...(sealJobId ? { sealJobId } : {}), ...(unsealJobId ? { unsealJobId } : {}) };
+    ctx.audit({
+      action: 'forms.publish',
+      resourceType: 'form',
+      resourceId: form.id,
+      formId: form.id,
+      fields: [...toSeal, ...toUnseal],
+      details: { version, ...jobs, ...(toUnseal.length ? { decrypted: toUnseal } : {}) },
+    });
+    return { version, ...jobs };
   },
 });
+
+/**
+ * Queues the job that seals or opens `keys` of a form. One per form and kind: a publish while
+ * one is under way starts it over with every field it must change now.
+ */
+async function fieldsJob(ctx: OperationContext, kind: string, formId: string, keys: string[], createdBy: string | null): Promise<string> {
+  const params: SealParams = { formId, keys, batchSize: 500, leaseSeconds: 60 };
+  const job = await enqueueJob(ctx.db, { kind, params: { ...params }, singleton: `${kind}:${formId}`, createdBy });
+  if (!job.created) {
+    const running = await ctx.db.selectFrom('jobs').select('params').where('id', '=', job.id).executeTakeFirstOrThrow();
+    const all = [...new Set([...((running.params as { keys?: string[] }).keys ?? []), ...keys])];
+    await ctx.db.updateTable('jobs').set({ params: JSON.stringify({ ...params, keys: all }), checkpoint: null, done: '0', total: null }).where('id', '=', job.id).execute();
+  }
+  return job.id;
+}
 
 /**
  * Marking a field encrypted must not leave its existing values in plain text while the form
@@ -304,26 +335,23 @@ async function refuseValuesOfOtherType(ctx: OperationContext, formId: string, pr
 }
 
 /**
- * Only encrypted fields are decrypted when records are read, and a plain field shows what was
- * typed (even text that looks like a token): so turning encryption off over stored ciphertext
- * would show the ciphertext. Until decrypting existing data exists, such a publish is refused.
+ * Fields whose encryption this publish turns off while they hold sealed values: their values
+ * will be decrypted and stored in plain text, readable by whoever can read the database or a
+ * backup from then on. Refused, with the risk and the count, unless each is named in
+ * `confirmed`.
  */
-async function refuseCiphertextUnderPlain(ctx: OperationContext, formId: string, previous: FormDefinition | undefined, definition: FormDefinition) {
-  if (!previous) return;
+async function sealedValuesUnderPlain(ctx: OperationContext, formId: string, previous: FormDefinition | undefined, definition: FormDefinition, confirmed: string[]): Promise<string[]> {
+  if (!previous) return [];
   const wasEncrypted = new Set(fieldsOf(previous).filter((f) => f.schema['x-encrypted']).map((f) => f.key));
   const turnedOff = fieldsOf(definition).filter((x) => wasEncrypted.has(x.key) && !x.schema['x-encrypted']);
   const sealed = await countSealedValues(ctx.db, formId, turnedOff.map((f) => f.key));
-  for (const f of turnedOff) {
-    const stored = { n: sealed[f.key] ?? 0 };
-    if (stored.n > 0) {
-      const title = f.schema.title;
-      throw new AppError(
-        'invalid_input',
-        msg(ctx.locale, 'errors.forms.encryptedBlockDecryption', { title, count: stored.n }),
-        { fields: { [`/properties/${f.key}/x-encrypted`]: title } },
-      );
-    }
+  const withValues = turnedOff.filter((f) => (sealed[f.key] ?? 0) > 0);
+  const unconfirmed = withValues.filter((f) => !confirmed.includes(f.key));
+  if (unconfirmed.length) {
+    const fields = Object.fromEntries(unconfirmed.map((f) => [`/properties/${f.key}/x-encrypted`, msg(ctx.locale, 'errors.forms.decryptionNeedsConfirmation', { title: f.schema.title, count: sealed[f.key] })]));
+    throw new AppError('invalid_input', Object.values(fields).join(' '), { fields, decrypt: unconfirmed.map((f) => ({ key: f.key, title: f.schema.title, count: sealed[f.key] })) });
   }
+  return withValues.map((f) => f.key);
 }
 
 /** A form field as the permission editor shows it. */

@@ -164,9 +164,11 @@ export async function failJobAttempt(db: Db, job: ClaimedJob, errorCode: string,
 }
 
 /** Jobs, newest first, with progress. */
-export async function listJobProgress(db: Db, options: { kind?: string; limit?: number } = {}): Promise<JobProgress[]> {
+export async function listJobProgress(db: Db, options: { kind?: string; kinds?: string[]; limit?: number; formId?: string } = {}): Promise<JobProgress[]> {
   let q = db.selectFrom('jobs').selectAll().orderBy('created_at', 'desc').limit(options.limit ?? 20);
   if (options.kind) q = q.where('kind', '=', options.kind);
+  if (options.kinds) q = q.where('kind', 'in', options.kinds);
+  if (options.formId) q = q.where(sql`params->>'formId'`, '=', options.formId);
   const rows = await q.execute();
   return rows.map((r) => {
     const done = Number(r.done);
@@ -179,7 +181,8 @@ export async function listJobProgress(db: Db, options: { kind?: string; limit?: 
       done,
       total,
       rate,
-      etaSeconds: total !== null && rate && rate > 0 && r.state === 'running' ? Math.max(0, Math.round((total - done) / rate)) : null,
+      // None while a rotation waits out its grace period to retire: no work is left to time.
+      etaSeconds: total !== null && rate && rate > 0 && r.state === 'running' && r.checkpoint?.phase !== 'retire' ? Math.max(0, Math.round((total - done) / rate)) : null,
       phase: typeof r.checkpoint?.phase === 'string' ? r.checkpoint.phase : null,
       attempts: r.attempts,
       error: r.error,

@@ -16,8 +16,7 @@ import { describeError } from '@/lib/error-log';
 import { unsafeSystemCaller } from '@/lib/auth/system-caller';
 import type { Caller } from '@/lib/auth/principal';
 import { flushKeyUsage } from '@/lib/crypto/keyring';
-import { RESEAL_JOB } from '@/lib/crypto/operations';
-import { resealRecordsBatch, sealRecordsBatch, SEAL_JOB } from '@/lib/records/operations';
+import { JOB_BATCHES } from '@/lib/records/jobs/operations';
 import { claimJob, failJobAttempt, type ClaimedJob } from './queue';
 
 interface BatchResult {
@@ -26,10 +25,9 @@ interface BatchResult {
 }
 
 /** Each job kind and the operation that runs one batch of it. */
-const handlers: Record<string, (caller: Caller, job: ClaimedJob) => Promise<BatchResult>> = {
-  [RESEAL_JOB]: (caller, job) => resealRecordsBatch(caller, { jobId: job.id, lease: job.lease }),
-  [SEAL_JOB]: (caller, job) => sealRecordsBatch(caller, { jobId: job.id, lease: job.lease }),
-};
+const handlers: Record<string, (caller: Caller, job: ClaimedJob) => Promise<BatchResult>> = Object.fromEntries(
+  Object.entries(JOB_BATCHES).map(([kind, batch]) => [kind, (caller: Caller, job: ClaimedJob) => batch(caller, { jobId: job.id, lease: job.lease })]),
+);
 
 export const JOB_KINDS = Object.keys(handlers);
 

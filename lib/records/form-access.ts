@@ -35,6 +35,8 @@ export interface FormAccess {
   subjectId: string;
   /** The form's records version as this request first read it (list-totals.ts). */
   recordsVersion: string;
+  /** Fields whose encryption was turned off and whose sealed values a job is still opening (protect.ts openStored). */
+  unsealing: ReadonlySet<string>;
 }
 
 interface Row {
@@ -43,6 +45,7 @@ interface Row {
   description: string;
   published_version: number;
   records_version: string;
+  unsealing: string[];
   schema: FormDefinition;
   grants: GroupGrant[];
 }
@@ -65,7 +68,7 @@ export const departmentTreeOf = (departmentSql: RawBuilder<unknown>) =>
 const formSql = (formId: string, userSql: RawBuilder<unknown>) =>
   sql`(select json_build_object('id', f.id, 'name', f.name, 'description', f.description,
               'published_version', f.published_version, 'records_version', f.records_version::text,
-              'schema', fv.schema, 'grants', ${grantsOn(userSql)})
+              'unsealing', f.unsealing, 'schema', fv.schema, 'grants', ${grantsOn(userSql)})
        from forms f join form_versions fv on fv.form_id = f.id and fv.version = f.published_version
        where f.id = ${formId}::uuid and f.archived_at is null)`;
 
@@ -110,6 +113,7 @@ async function accessFrom(db: Transaction<DB>, row: Row | null, subject: Subject
     decision: decide({ me: subject, grants, fields: policyFieldsOf(row.schema) }),
     subjectId: subject.userId,
     recordsVersion: row.records_version,
+    unsealing: new Set(row.unsealing),
     ownerKey: fields.find((f) => f.kind === 'owner')?.key,
     crypto: await fieldCrypto(db, keys),
   };
@@ -140,7 +144,7 @@ export async function listFormAccess(db: Transaction<DB>, principal: Principal):
     select ${departmentTreeOf(sql`${principal.departmentId}::uuid`)} as tree, ${keyStateSql} as keys,
       coalesce((select json_agg(json_build_object('id', f.id, 'name', f.name, 'description', f.description,
                   'published_version', f.published_version, 'records_version', f.records_version::text,
-                  'schema', fv.schema, 'grants', ${grantsOn(sql`${principal.userId}::uuid`)}) order by f.name)
+                  'unsealing', f.unsealing, 'schema', fv.schema, 'grants', ${grantsOn(sql`${principal.userId}::uuid`)}) order by f.name)
                 from forms f join form_versions fv on fv.form_id = f.id and fv.version = f.published_version
                 where f.archived_at is null
                   and exists (select 1 from grants g where g.form_id = f.id
@@ -161,6 +165,7 @@ export async function listFormAccess(db: Transaction<DB>, principal: Principal):
       decision: decide({ me: subject, grants: row.grants, fields: policyFieldsOf(row.schema) }),
       subjectId: subject.userId,
       recordsVersion: row.records_version,
+      unsealing: new Set(row.unsealing),
       ownerKey: fields.find((f) => f.kind === 'owner')?.key,
       crypto,
     };

@@ -12,7 +12,7 @@ import { compileScope } from './scope-sql';
 import { countLiveByForm } from './record-query';
 import { listFormAccess } from './form-access';
 
-export { anyRecordOfUsersOutside, countPlainValues, countSealedValues, countValuesOfOtherType, departmentsWithRecords, purgeFormRecords, valuesByKeyVersion } from './record-stats';
+export { anyRecordOfUsersOutside, countPlainValues, countSealedValues, countValuesOfOtherType, departmentsWithRecords, digestsByLookupVersion, purgeFormRecords, valuesByKeyVersion } from './record-stats';
 
 /**
  * Live records per form inside the caller's own view scope: the counts the caller's own

@@ -15,7 +15,7 @@ import { env } from '@/lib/env';
 import { SYSTEM_USER_ID } from '@/lib/auth/principal';
 import { formAccessPrefetch, listFormAccess, loadFormAccess, loadFormAccessOf, type FormAccess, type Subject } from './form-access';
 import { compileScope } from './scope-sql';
-import { openValue } from './protect';
+import { openStored } from './protect';
 import {
   explainMiss,
   findRecord,
@@ -34,11 +34,6 @@ import { formView, keysToSelect, recordView, type RecordView } from './record-vi
 import { invalidValues, lookupsWritten, planWrite, sealWritten } from './record-write';
 import { listColumns, type FormView, type RecordDTO, type RecordPage } from './dto';
 import { uuidSchema as uuid } from '@/lib/forms/ajv';
-import { fieldsOf, type FormDefinition } from '@/lib/forms/definition';
-import { fieldCrypto, readKeyState } from '@/lib/crypto/keyring';
-import { advanceJob, leasedJob } from '@/lib/jobs/queue';
-import { resealBatch, sealPlainBatch } from './reseal';
-import { valuesByKeyVersion as countByKeyVersion } from './record-stats';
 
 export type { FormView, RecordDTO, RecordPage } from './dto';
 export type { Subject } from './form-access';
@@ -49,6 +44,7 @@ export {
   countSealedValues,
   countValuesOfOtherType,
   departmentsWithRecords,
+  digestsByLookupVersion,
   purgeFormRecords,
   valuesByKeyVersion,
 } from './form-stats';
@@ -166,9 +162,9 @@ function listFilters(form: FormAccess, filter: Record<string, string> | undefine
     else if (f.schema['x-encrypted']) {
       if (!LOOKUP_KINDS.has(f.kind) || shownScope(form.decision, key).t === 'false') refused[at] = msg(locale, 'errors.records.encryptedNoLookup', { field: f.schema.title ?? key });
       else {
-        const digest = form.crypto.lookup(form.formId, key, f.kind, value, f.schema.format);
-        if (!digest) refused[at] = msg(locale, 'errors.records.encryptedExactOnly', { field: f.schema.title ?? key });
-        else out.push({ kind: 'lookup', key, digest, where: compiled(form, shownScope(form.decision, key)) });
+        const digests = form.crypto.lookupAny(form.formId, key, f.kind, value, f.schema.format);
+        if (!digests.length) refused[at] = msg(locale, 'errors.records.encryptedExactOnly', { field: f.schema.title ?? key });
+        else out.push({ kind: 'lookup', key, digests, where: compiled(form, shownScope(form.decision, key)) });
       }
     } else if (form.decision.readScope[key].t === 'false') refused[at] = msg(locale, 'errors.records.cannotFilter');
     else out.push({ kind: 'equals', key, value, where: compiled(form, form.decision.readScope[key]) });
@@ -203,8 +199,8 @@ async function readPage(ctx: OperationContext, form: FormAccess, input: ListQuer
   // An encrypted phone, e-mail, 身份证号 or bank card matches the whole value only.
   const lookups = q
     ? lookupFields(form).flatMap((f) => {
-        const digest = form.crypto.lookup(form.formId, f.key, f.kind, q, f.schema.format);
-        return digest ? [{ key: f.key, digest, where: compiled(form, shownScope(d, f.key)) }] : [];
+        const digests = form.crypto.lookupAny(form.formId, f.key, f.kind, q, f.schema.format);
+        return digests.length ? [{ key: f.key, digests, where: compiled(form, shownScope(d, f.key)) }] : [];
       })
     : [];
   const lookedUp = [...new Set([...lookups.map((l) => l.key), ...filters.filter((f) => f.kind === 'lookup').map((f) => f.key)])];
@@ -556,7 +552,7 @@ export const revealField = defineOperation({
     let value: unknown;
     if (field.key === form.ownerKey) value = row.owner_name;
     else {
-      const opened = field.schema['x-encrypted'] ? openValue(form.crypto, form.formId, row.id, field.key, row.values[field.key]) : ({ ok: true, value: row.values[field.key] } as const);
+      const opened = openStored(form, row.id, field, row.values[field.key]);
       if (!opened.ok) throw new AppError('conflict', msg(ctx.locale, 'errors.records.unreadableValue'));
       value = opened.value ?? null;
     }
@@ -625,117 +621,6 @@ export const restoreRecord = defineOperation({
     }
     ctx.audit({ action: 'records.restore', resourceType: 'record', resourceId: restored.id, formId: form.formId, recordIds: [restored.id] });
     return { id: restored.id };
-  },
-});
-
-/** What a key-rotation job (`keys.reseal`) was asked to do; set by keys.rotate (lib/crypto/operations.ts). */
-export interface ResealParams {
-  /** When the newest version became current. */
-  rotatedAt: string;
-  /**
-   * How long after the rotation an old version may be retired: a transaction that read the
-   * key state just before the rotation may still commit a value under the old version, and a
-   * version must not be retired under a value that was written after the last count.
-   */
-  graceSeconds: number;
-  batchSize: number;
-  leaseSeconds: number;
-}
-
-type ResealCheckpoint =
-  | { phase: 'reseal'; pass: number; after: string | null; unreadable: number }
-  | { phase: 'retire'; pass: number; unreadable: number }
-  | { phase: 'finished'; pass: number; unreadable: number; retired: number[]; kept: number[] };
-
-/** Passes over the records before a version that still holds values is kept rather than retired. */
-const MAX_RESEAL_PASSES = 3;
-
-/**
- * One batch of a key-rotation job, in one transaction with the job's checkpoint (lib/jobs):
- * reseal the next records in id order under the current key, or, after a full pass, retire
- * the old versions once nothing is sealed under them. Only the system's job runner calls it.
- */
-export const resealRecordsBatch = defineOperation({
-  name: 'records.resealBatch',
-  permission: 'admin',
-  input: { type: 'object', additionalProperties: false, required: ['jobId', 'lease'], properties: { jobId: uuid, lease: uuid } },
-  async run(ctx, input): Promise<{ finished: boolean; waitSeconds?: number }> {
-    // Threat: an administrator's session driving a job's batches by hand (outside its lease
-    // protocol); only the runner, as the system, may.
-    if (!ctx.principal.systemLabel) throw new AppError('forbidden', msg(ctx.locale, 'errors.keys.systemOnly'));
-    const job = await leasedJob(ctx.db, input.jobId, input.lease);
-    const params = job.params as unknown as ResealParams;
-    const cp = (job.checkpoint as ResealCheckpoint | null) ?? { phase: 'reseal', pass: 1, after: null, unreadable: 0 };
-    const crypto = await fieldCrypto(ctx.db);
-    const leaseSeconds = params.leaseSeconds;
-    if (cp.phase === 'reseal') {
-      const total = job.total ?? Number((await sql<{ n: string }>`select count(*) as n from records`.execute(ctx.db)).rows[0].n);
-      const out = await resealBatch(ctx.db, crypto, cp.after, params.batchSize);
-      const unreadable = cp.unreadable + out.unreadable;
-      const next: ResealCheckpoint = out.last === null ? { phase: 'retire', pass: cp.pass, unreadable } : { phase: 'reseal', pass: cp.pass, after: out.last, unreadable };
-      await advanceJob(ctx.db, job, { checkpoint: next, processed: out.scanned, total, leaseSeconds });
-      ctx.audit({ action: 'keys.reseal', details: { toVersion: crypto.version, pass: cp.pass, scanned: out.scanned, resealed: out.resealed, unreadable: out.unreadable } });
-      return { finished: false };
-    }
-    if (cp.phase === 'finished') return { finished: true };
-    const wait = Math.ceil((Date.parse(params.rotatedAt) + params.graceSeconds * 1000 - Date.now()) / 1000);
-    if (wait > 0) {
-      await advanceJob(ctx.db, job, { checkpoint: cp, processed: 0, waitSeconds: wait, leaseSeconds });
-      return { finished: false, waitSeconds: wait };
-    }
-    const state = await readKeyState(ctx.db);
-    const counts = await countByKeyVersion(ctx.db);
-    const old = state.live.filter((v) => v !== crypto.version);
-    const inUse = old.filter((v) => (counts.get(v) ?? 0) > 0);
-    if (inUse.length && cp.pass < MAX_RESEAL_PASSES) {
-      // Values came back under an old version (an edit that began before the rotation): once more.
-      await advanceJob(ctx.db, job, { checkpoint: { phase: 'reseal', pass: cp.pass + 1, after: null, unreadable: 0 }, processed: 0, resetDone: 0, leaseSeconds });
-      return { finished: false };
-    }
-    const retire = old.filter((v) => !inUse.includes(v));
-    if (retire.length) await ctx.db.updateTable('encryption_keys').set({ retired_at: sql`now()` }).where('version', 'in', retire).execute();
-    await advanceJob(ctx.db, job, { checkpoint: { phase: 'finished', pass: cp.pass, unreadable: cp.unreadable, retired: retire, kept: inUse }, processed: 0, finished: true, leaseSeconds });
-    ctx.audit({ action: 'keys.retire', details: { retired: retire, kept: inUse, current: crypto.version, unreadable: cp.unreadable } });
-    return { finished: true };
-  },
-});
-
-/** The job that encrypts a form's existing plain values after a field was marked encrypted. */
-export const SEAL_JOB = 'fields.seal';
-
-/** What a `fields.seal` job was asked to do; set when the form is published (lib/forms/operations.ts). */
-export interface SealParams {
-  formId: string;
-  keys: string[];
-  batchSize: number;
-  leaseSeconds: number;
-}
-
-/**
- * One batch of encrypting a form's existing plain values (after a publish marked fields
- * encrypted), in one transaction with the job's checkpoint. Only fields the published form
- * still marks encrypted are sealed. Records read meanwhile show correctly either way: a plain
- * value of an encrypted field is shown as it is, a sealed one is opened.
- */
-export const sealRecordsBatch = defineOperation({
-  name: 'records.sealBatch',
-  permission: 'admin',
-  input: { type: 'object', additionalProperties: false, required: ['jobId', 'lease'], properties: { jobId: uuid, lease: uuid } },
-  async run(ctx, input): Promise<{ finished: boolean }> {
-    if (!ctx.principal.systemLabel) throw new AppError('forbidden', msg(ctx.locale, 'errors.keys.systemOnly'));
-    const job = await leasedJob(ctx.db, input.jobId, input.lease);
-    const params = job.params as unknown as SealParams;
-    const cp = (job.checkpoint as { after: string | null; sealed: number } | null) ?? { after: null, sealed: 0 };
-    const published = await sql<{ schema: FormDefinition }>`
-      select fv.schema from forms f join form_versions fv on fv.form_id = f.id and fv.version = f.published_version where f.id = ${params.formId}::uuid`.execute(ctx.db);
-    const fields = published.rows.length ? fieldsOf(published.rows[0].schema).filter((f) => params.keys.includes(f.key) && f.schema['x-encrypted']) : [];
-    const crypto = await fieldCrypto(ctx.db);
-    const total = job.total ?? Number((await sql<{ n: string }>`select count(*) as n from records where form_id = ${params.formId}::uuid`.execute(ctx.db)).rows[0].n);
-    const out = fields.length ? await sealPlainBatch(ctx.db, crypto, { formId: params.formId, fields }, cp.after, params.batchSize) : { last: null, scanned: 0, resealed: 0, unreadable: 0 };
-    const finished = out.last === null;
-    await advanceJob(ctx.db, job, { checkpoint: { after: out.last ?? cp.after, sealed: cp.sealed + out.resealed }, processed: out.scanned, total, finished, leaseSeconds: params.leaseSeconds });
-    ctx.audit({ action: 'fields.seal', resourceType: 'form', resourceId: params.formId, formId: params.formId, fields: fields.map((f) => f.key), details: { scanned: out.scanned, sealed: out.resealed, finished } });
-    return { finished };
   },
 });
 

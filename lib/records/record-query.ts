@@ -88,11 +88,12 @@ function sortKey(s: Extract<RecordSort, { field: string }>): RawBuilder<unknown>
  */
 export interface Lookup {
   key: string;
-  digest: string;
+  /** One per blind-index version not retired (a rebuild may be moving the stored ones). */
+  digests: string[];
   where: CompiledScope;
 }
 
-export type Filter = ({ kind: 'equals'; value: string } | { kind: 'lookup'; digest: string }) & { key: string; where: CompiledScope };
+export type Filter = ({ kind: 'equals'; value: string } | { kind: 'lookup'; digests: string[] }) & { key: string; where: CompiledScope };
 
 export interface PageQuery {
   formId: string;
@@ -124,8 +125,11 @@ export interface PageQuery {
  * operator is not leakproof), so it tested every row in scope. The rows themselves are read by
  * primary key under every policy, and still meet the caller's scope in the same WHERE.
  */
-const lookupMatches = (formId: string, key: string, digest: string) =>
-  sql<SqlBool>`r.id = any((select fw_rls.records_with_digest(${formId}::uuid, ${JSON.stringify({ [key]: digest })}::jsonb))::uuid[])`;
+const lookupMatches = (formId: string, key: string, digests: string[]) =>
+  sql<SqlBool>`(${sql.join(
+    digests.map((d) => sql`r.id = any((select fw_rls.records_with_digest(${formId}::uuid, ${JSON.stringify({ [key]: d })}::jsonb))::uuid[])`),
+    sql` or `,
+  )})`;
 
 /** The form's records version, read in the statement that counts, so the two belong together. */
 const recordsVersionOf = (formId: string) => sql<string>`(select f.records_version::text from forms f where f.id = ${formId}::uuid)`;
@@ -135,7 +139,7 @@ export async function listRecordPage(db: Db, p: PageQuery): Promise<{ rows: Reco
   const filtered = <Q extends { where: (cb: (eb: ExpressionBuilder<RecordsDB, 'r'>) => Expression<SqlBool>) => Q }>(qb: Q): Q => {
     let out = qb;
     for (const f of p.filters ?? []) {
-      out = out.where((eb) => eb.and([f.where(eb), f.kind === 'lookup' ? lookupMatches(p.formId, f.key, f.digest) : eb(sql`r.values->>${sql.lit(f.key)}`, '=', f.value)]));
+      out = out.where((eb) => eb.and([f.where(eb), f.kind === 'lookup' ? lookupMatches(p.formId, f.key, f.digests) : eb(sql`r.values->>${sql.lit(f.key)}`, '=', f.value)]));
     }
     if (!p.search || !p.search.q) return out;
     const pattern = `%${p.search.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -143,7 +147,7 @@ export async function listRecordPage(db: Db, p: PageQuery): Promise<{ rows: Reco
     return out.where((eb) =>
       eb.or([
         ...p.search!.fields.map((f) => eb.and([f.where(eb), eb(sql`r.values->>${sql.lit(f.key)}`, 'ilike', pattern)])),
-        ...(p.search!.lookups ?? []).map((l) => eb.and([l.where(eb), lookupMatches(p.formId, l.key, l.digest)])),
+        ...(p.search!.lookups ?? []).map((l) => eb.and([l.where(eb), lookupMatches(p.formId, l.key, l.digests)])),
       ]),
     );
   };

@@ -77,3 +77,9 @@ export async function valuesByKeyVersion(db: Db): Promise<Map<number, number>> {
   const { rows } = await sql<{ counts: Record<string, number> }>`select fw_rls.values_by_key_version() as counts`.execute(db);
   return new Map(Object.entries(rows[0]?.counts ?? {}).map(([v, n]) => [Number(v), Number(n)]));
 }
+
+/** Per blind-index key version, how many digests the records (live or deleted) hold under it. */
+export async function digestsByLookupVersion(db: Db): Promise<Map<number, number>> {
+  const { rows } = await sql<{ counts: Record<string, number> }>`select fw_rls.digests_by_lookup_version() as counts`.execute(db);
+  return new Map(Object.entries(rows[0]?.counts ?? {}).map(([v, n]) => [Number(v), Number(n)]));
+}

@@ -72,7 +72,9 @@ const row = fc.record({
 const noCrypto: FieldCrypto = {
   version: 1,
   suite: 'aes-256-gcm',
+  lookupVersion: 1,
   lookup: () => undefined,
+  lookupAny: () => [],
   encrypt: () => {
     throw new Error('unexpected encrypt');
   },
@@ -95,6 +97,7 @@ function formAccess(grants: unknown[], me: { departmentId: string | null; tree: 
     crypto: noCrypto,
     decision: decide({ me: { userId: USERS[0], departmentId: me.departmentId, departmentTree: me.tree }, grants: groupGrants, fields: policyFieldsOf(definition) }),
     subjectId: USERS[0],
+    unsealing: new Set(),
     recordsVersion: '0',
   };
 }

@@ -11,7 +11,7 @@ import { actionsOnRow, canSortBy, fieldsRead, modesOn, revealOn, searchableKeys,
 import { effectiveMaskRule, maskValue } from '@/lib/masking';
 import type { FieldInfo, FormDefinition } from '@/lib/forms/definition';
 import type { FormAccess } from './form-access';
-import { openValue } from './protect';
+import { openStored } from './protect';
 import type { RecordRow } from './record-query';
 import type { FormView, RecordDTO } from './dto';
 
@@ -121,10 +121,7 @@ export function recordView(form: FormAccess, only?: ReadonlySet<string>): Record
         }
         const stored = row.values[f.key];
         if (stored === undefined) continue;
-        // Only encrypted fields are opened: a plain field shows what was typed, "fw1.…" included,
-        // so typed text can never be taken for ciphertext (publish refuses turning encryption
-        // off over sealed values).
-        const opened = f.schema['x-encrypted'] ? openValue(form.crypto, form.formId, row.id, f.key, stored) : ({ ok: true, value: stored } as const);
+        const opened = openStored(form, row.id, f, stored);
         if (!opened.ok) {
           unreadable.push(f.key);
           continue;

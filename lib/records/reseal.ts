@@ -5,16 +5,19 @@
  * marked encrypted; a value that does not open (tampered with, or under a missing key) is left
  * exactly as it is and counted, so the job can report it without ever touching its content.
  * Runs as the system (row-level security admits every record to it), only from the
- * `records.resealBatch` operation of a key-rotation job. `sealPlainBatch` below does the same
- * for plain values of fields newly marked encrypted (`records.sealBatch`).
+ * `records.resealBatch` operation of a key-rotation job. Below it, the other batches of
+ * lib/records/jobs: `sealPlainBatch` seals the plain values of fields newly marked encrypted,
+ * `openSealedBatch` opens the sealed values of fields whose encryption was turned off, and
+ * `reindexBatch` moves blind-index digests onto the current blind-index key.
  */
 import 'server-only';
 import { sql, type Transaction } from 'kysely';
 import type { DB } from '@/lib/db/schema';
 import type { FieldCrypto } from '@/lib/crypto/keyring';
 import { isCipherToken, tokenSuite, tokenVersion } from '@/lib/crypto/field-cipher';
-import type { FieldInfo } from '@/lib/forms/definition';
-import { lookupEntries, sealValues } from './protect';
+import { LOOKUP_KINDS } from '@/lib/crypto/blind-index';
+import { fieldsOf, type FieldInfo, type FormDefinition } from '@/lib/forms/definition';
+import { lookupEntries, openValue, sealValues } from './protect';
 
 export interface ResealOutcome {
   /** The id of the last record looked at, or null when there were none after `after`. */
@@ -91,4 +94,100 @@ export async function sealPlainBatch(
       where r.id = v.id`.execute(trx);
   }
   return { last: rows.length ? rows[rows.length - 1].id : null, scanned: rows.length, resealed: sealed, unreadable: 0 };
+}
+
+/**
+ * Decrypting existing data: after encryption was turned off on fields of one form, opens their
+ * sealed values into plain text, batch by batch in id order, and drops their blind-index
+ * digests (an exact search no longer goes through them). A value that does not open is left
+ * as it is and counted. Plain values (written after the publish) are left alone.
+ */
+export async function openSealedBatch(
+  trx: Transaction<DB>,
+  crypto: FieldCrypto,
+  form: { formId: string; fields: FieldInfo[] },
+  after: string | null,
+  limit: number,
+): Promise<ResealOutcome> {
+  let q = trx.selectFrom('records').select(['id', 'values', 'blind_index']).where('form_id', '=', form.formId).orderBy('id').limit(limit).forUpdate();
+  if (after) q = q.where('id', '>', after);
+  const rows = await q.execute();
+  const keys = form.fields.map((f) => f.key);
+  const changed: { id: string; set: Record<string, unknown> }[] = [];
+  let opened = 0;
+  let unreadable = 0;
+  for (const row of rows) {
+    const set: Record<string, unknown> = {};
+    for (const key of keys) {
+      const value = row.values[key];
+      if (!isCipherToken(value)) continue;
+      const o = openValue(crypto, form.formId, row.id, key, value);
+      if (o.ok) set[key] = o.value;
+      else unreadable++;
+    }
+    opened += Object.keys(set).length;
+    if (Object.keys(set).length || keys.some((k) => k in (row.blind_index ?? {}))) changed.push({ id: row.id, set });
+  }
+  if (changed.length) {
+    await sql`update records r set "values" = r."values" || v.vals::jsonb, blind_index = r.blind_index - ${keys}::text[]
+      from (select * from unnest(${changed.map((c) => c.id)}::uuid[], ${changed.map((c) => JSON.stringify(c.set))}::text[])) v(id, vals)
+      where r.id = v.id`.execute(trx);
+  }
+  return { last: rows.length ? rows[rows.length - 1].id : null, scanned: rows.length, resealed: opened, unreadable };
+}
+
+/** The version a stored digest was made under (`<version>.<mac>`). */
+const digestVersion = (digest: unknown) => (typeof digest === 'string' ? Number(digest.slice(0, digest.indexOf('.'))) : NaN);
+
+/**
+ * After the blind-index key was rotated: remakes every digest not under the current version
+ * from the value it indexes (opened for the moment of the batch), in id order across all forms.
+ * A digest whose field is no longer an encrypted lookup field of the published form, or whose
+ * value does not open, is dropped (counted as unreadable when the value does not open): it
+ * could only find a record by a value that no longer stands for it.
+ */
+export async function reindexBatch(trx: Transaction<DB>, crypto: FieldCrypto, after: string | null, limit: number): Promise<ResealOutcome> {
+  let q = trx.selectFrom('records').select(['id', 'form_id', 'values', 'blind_index']).orderBy('id').limit(limit).forUpdate();
+  if (after) q = q.where('id', '>', after);
+  const rows = await q.execute();
+  const stale = rows.filter((r) => Object.values(r.blind_index ?? {}).some((d) => digestVersion(d) !== crypto.lookupVersion));
+  const formIds = [...new Set(stale.map((r) => r.form_id))];
+  const lookupFields = new Map<string, FieldInfo[]>();
+  if (formIds.length) {
+    const published = await sql<{ id: string; schema: FormDefinition }>`
+      select f.id, fv.schema from forms f join form_versions fv on fv.form_id = f.id and fv.version = f.published_version
+      where f.id = any(${formIds}::uuid[])`.execute(trx);
+    for (const p of published.rows) lookupFields.set(p.id, fieldsOf(p.schema).filter((f) => f.schema['x-encrypted'] && LOOKUP_KINDS.has(f.kind)));
+  }
+  const changed: { id: string; index: Record<string, string> }[] = [];
+  let remade = 0;
+  let unreadable = 0;
+  for (const row of stale) {
+    const index: Record<string, string> = {};
+    for (const [key, digest] of Object.entries(row.blind_index ?? {})) {
+      if (digestVersion(digest) === crypto.lookupVersion) {
+        index[key] = digest as string;
+        continue;
+      }
+      const field = lookupFields.get(row.form_id)?.find((f) => f.key === key);
+      if (!field) continue;
+      const o = openValue(crypto, row.form_id, row.id, key, row.values[key]);
+      if (!o.ok) {
+        unreadable++;
+        continue;
+      }
+      const next = crypto.lookup(row.form_id, key, field.kind, o.value, field.schema.format);
+      if (next) {
+        index[key] = next;
+        remade++;
+      }
+    }
+    changed.push({ id: row.id, index });
+  }
+  if (changed.length) {
+    await sql`update records r set blind_index = v.idx::jsonb
+      from (select * from unnest(${changed.map((c) => c.id)}::uuid[], ${changed.map((c) => JSON.stringify(c.index))}::text[])) v(id, idx)
+      where r.id = v.id`.execute(trx);
+  }
+  return { last: rows.length ? rows[rows.length - 1].id : null, scanned: rows.length, resealed: remade, unreadable };
 }

@@ -5,7 +5,7 @@
  * Pure: the browser tests import it too.
  */
 import { randomInt } from 'node:crypto';
-import { idCardCheckDigit } from '../../lib/forms/cn-formats';
+import { idCardCheckDigit, luhnCheckDigit } from '../../lib/forms/cn-formats';
 
 const digits = (n: number) => Array.from({ length: n }, () => randomInt(10)).join('');
 /** Letters only: the plain fields of a canary hold no digits, so a search for a phone's or an ID's digits cannot match them. */
@@ -19,6 +19,12 @@ export function canaryIdNo(): string {
   const birth = new Date(Date.UTC(1960 + randomInt(40), randomInt(12), 1 + randomInt(28)));
   const first17 = `${['110105', '310104', '440305', '330106'][randomInt(4)]}${birth.toISOString().slice(0, 10).replace(/-/g, '')}${digits(3)}`;
   return first17 + idCardCheckDigit(first17);
+}
+
+/** A 16-digit bank card number: a UnionPay-style 62 prefix, random digits, a valid Luhn check digit. */
+export function canaryBankCard(): string {
+  const payload = `62${digits(13)}`;
+  return payload + luhnCheckDigit(payload);
 }
 
 export type CanaryValues = {

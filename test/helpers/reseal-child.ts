@@ -5,7 +5,7 @@
  */
 import { getDb } from '@/lib/db/connection';
 import { claimJob } from '@/lib/jobs/queue';
-import { resealRecordsBatch } from '@/lib/records/operations';
+import { resealRecordsBatch } from '@/lib/records/jobs/operations';
 import { unsafeSystemCaller } from '@/lib/auth/system-caller';
 import { switchToAppRole } from '@/lib/db/app-role';
 import { sql } from 'kysely';

@@ -8,6 +8,11 @@ import { runDueJobs } from '@/lib/jobs/runner';
 import { listJobProgress } from '@/lib/jobs/queue';
 import { keyStatus } from '@/lib/crypto/operations';
 import type { FormDefinition } from '@/lib/forms/definition';
+import { claimJob } from '@/lib/jobs/queue';
+import { unsealRecordsBatch } from '@/lib/records/jobs/operations';
+import { unsafeSystemCaller } from '@/lib/auth/system-caller';
+import { switchToAppRole } from '@/lib/db/app-role';
+import { sql } from 'kysely';
 
 let t: TestDatabase;
 let w: World;
@@ -160,4 +165,85 @@ describe('encryption on a field with data', () => {
     // The 数据加密 page lists it with its form.
     expect((await keyStatus(w.caller('admin'), {})).sealing).toEqual([expect.objectContaining({ id: published.sealJobId, formName: '名片', state: 'done' })]);
   });
+
+  it('turning encryption off needs a confirmation per field; then a job decrypts the values, and reads are right before, during and after', async () => {
+    const { id } = await createForm(w.caller('admin'), { name: '解密' });
+    const v1: FormDefinition = clone(customerForm);
+    v1.properties.notes['x-encrypted'] = true;
+    await saveFormDraft(w.caller('admin'), { formId: id, draft: v1 });
+    await publishForm(w.caller('admin'), { formId: id });
+    const groups = await getFormGrants(w.caller('admin'), { formId: id });
+    await setFormGrants(w.caller('admin'), { formId: id, grants: [{ groupId: groups.groups.find((g) => g.groupName === '销售')!.groupId, grant: { actions: { view: { scope: 'own' }, create: {} }, fields: { '*': 'write' } } }] });
+    const phones = ['13711112222', '13711113333', '13711114444', '13711115555', '13711116666'];
+    const ids: string[] = [];
+    for (const [i, phone] of phones.entries()) ids.push((await createRecord(w.caller('sales1'), { formId: id, values: { name: `密文${i}`, phone, notes: `备注${i}` } })).id);
+    const stored = async () => new Map((await t.db.selectFrom('records').select(['id', 'values', 'blind_index']).where('form_id', '=', id).execute()).map((r) => [r.id, r]));
+    const unsealing = async () => (await t.db.selectFrom('forms').select('unsealing').where('id', '=', id).executeTakeFirstOrThrow()).unsealing;
+    const shown = async () => new Map((await listRecords(w.caller('sales1'), { formId: id, pageSize: 50 })).items.map((r) => [r.id, r.values]));
+    const expected = (i: number) => ({ name: `密文${i}`, phone: phones[i], notes: `备注${i}` });
+
+    const v2 = clone(v1);
+    delete v2.properties.phone['x-encrypted'];
+    delete v2.properties.notes['x-encrypted'];
+    await saveFormDraft(w.caller('admin'), { formId: id, draft: v2 });
+    // Unconfirmed, or confirmed for one field of two: refused with the risk, the field and its count; nothing published.
+    for (const confirmDecrypt of [undefined, ['phone']]) {
+      const e = await failure(publishForm(w.caller('admin'), { formId: id, ...(confirmDecrypt ? { confirmDecrypt } : {}) }));
+      expect(e.code).toBe('invalid_input');
+      expect(e.message).toContain('跟进记录');
+      expect(e.message).toContain('以明文保存');
+      expect(e.message).toContain('5 条');
+      expect((await getFormDraft(w.caller('admin'), { formId: id })).publishedVersion).toBe(1);
+    }
+    expect([...(await stored()).values()].every((r) => String(r.values.phone).startsWith('fw1.') && String(r.values.notes).startsWith('fw1.'))).toBe(true);
+    const en = await failure(publishForm(w.caller('admin', 'en'), { formId: id }));
+    expect(en.message).toContain('plain text');
+
+    const published = await publishForm(w.caller('admin'), { formId: id, confirmDecrypt: ['phone', 'notes'] });
+    expect(published).toMatchObject({ version: 2, unsealJobId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect([...(await unsealing())].sort()).toEqual(['notes', 'phone']);
+    // Before the job: the fields are plain now, their stored values still sealed, and every read shows them opened.
+    const before = await shown();
+    for (const [i, rid] of ids.entries()) expect(before.get(rid)).toMatchObject(expected(i));
+    expect((await getRecord(w.caller('sales1'), { formId: id, recordId: ids[0] })).values).toMatchObject(expected(0));
+    // A write now stores plain text; text that looks like a token (another record's, copied) is shown as typed, not opened.
+    const copied = String((await stored()).get(ids[0])!.values.notes);
+    const late = await createRecord(w.caller('sales1'), { formId: id, values: { name: '发布后', phone: '13711117777', notes: copied } });
+    expect((await stored()).get(late.id)!.values).toMatchObject({ phone: '13711117777', notes: copied });
+    expect((await getRecord(w.caller('sales1'), { formId: id, recordId: late.id })).values.notes).toBe(copied);
+
+    // One batch of two records: a mix of states in the database, and still every read right.
+    await t.db.updateTable('jobs').set({ params: sql`jsonb_set(params, '{batchSize}', '2')` }).where('id', '=', published.unsealJobId!).execute();
+    const db = t.db;
+    const job = await db.transaction().execute(async (trx) => {
+      await sql`select ${switchToAppRole}`.execute(trx);
+      return claimJob(trx, 'test', 30, ['fields.unseal']);
+    });
+    expect(job?.id).toBe(published.unsealJobId);
+    await unsealRecordsBatch(unsafeSystemCaller({ label: 'jobs' }), { jobId: job!.id, lease: job!.lease });
+    const mixed = [...(await stored()).values()].map((r) => String(r.values.phone).startsWith('fw1.'));
+    expect(mixed.filter(Boolean).length).toBeGreaterThan(0);
+    expect(mixed.filter((x) => !x).length).toBeGreaterThan(1);
+    const during = await shown();
+    for (const [i, rid] of ids.entries()) expect(during.get(rid)).toMatchObject(expected(i));
+    await t.db.updateTable('jobs').set({ lease: null, lease_expires_at: null }).where('id', '=', job!.id).execute();
+
+    expect(await runDueJobs()).toBe(1);
+    const after = await stored();
+    for (const [i, rid] of ids.entries()) {
+      expect(after.get(rid)!.values).toMatchObject({ phone: phones[i], notes: `备注${i}` });
+      expect(after.get(rid)!.blind_index).toEqual({});
+    }
+    expect(after.get(late.id)!.values.notes).toBe(copied); // typed text, left as typed
+    expect(await unsealing()).toEqual([]);
+    const end = await shown();
+    for (const [i, rid] of ids.entries()) expect(end.get(rid)).toMatchObject(expected(i));
+    expect(end.get(late.id)!.notes).toBe(copied);
+    // A plain field: found by partial search now.
+    expect((await listRecords(w.caller('sales1'), { formId: id, q: '1371111444' })).items.map((r) => r.id)).toEqual([ids[2]]);
+    const [progress] = await listJobProgress(t.db, { kind: 'fields.unseal' });
+    expect(progress).toMatchObject({ id: published.unsealJobId, state: 'done', total: 6 });
+    expect((await keyStatus(w.caller('admin'), {})).sealing).toEqual(expect.arrayContaining([expect.objectContaining({ id: published.unsealJobId, kind: 'fields.unseal', formName: '解密' })]));
+  });
 });
+

@@ -210,7 +210,7 @@ describe('item 14: bad input is a 4xx, never a 500, and nothing is stored', () =
     await saveFormDraft(w.caller('admin'), { formId: notesId, draft: off });
     const e = await failure(publishForm(w.caller('admin'), { formId: notesId }));
     expect(e.code).toBe('invalid_input');
-    expect(e.message).toContain('暂不能关闭加密存储');
+    expect(e.message).toContain('确认这一风险后才能发布');
     await saveFormDraft(w.caller('admin'), { formId: notesId, draft: notesForm });
   });
 });

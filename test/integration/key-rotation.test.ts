@@ -10,10 +10,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { freshWorld } from '../helpers/world';
 import { createRecord, getRecord, listRecords, updateRecord } from '@/lib/records/operations';
-import { keyStatus, rewrapDataKeys, rotateDataKey } from '@/lib/crypto/operations';
+import { keyStatus, rewrapDataKeys, rotateDataKey, rotateLookupKey } from '@/lib/crypto/operations';
+import { reindexRecordsBatch } from '@/lib/records/jobs/operations';
 import { runDueJobs } from '@/lib/jobs/runner';
 import { unsafeSystemCaller } from '@/lib/auth/system-caller';
-import { flushKeyUsage, verifyMasterKey, WrongMasterKeyError } from '@/lib/crypto/keyring';
+import { flushKeyUsage, forgetUnwrappedKeys, verifyMasterKey, WrongMasterKeyError } from '@/lib/crypto/keyring';
 import { keyProvider, localKeyProvider, useKeyProvider } from '@/lib/crypto/key-provider';
 import { listJobProgress } from '@/lib/jobs/queue';
 import type { Database } from '@/lib/db/connection';
@@ -154,6 +155,56 @@ describe('data key rotation', () => {
   });
 });
 
+describe('blind-index key rotation', () => {
+  const digests = async (db: Database, formId: string) =>
+    new Map((await db.selectFrom('records').select(['id', 'blind_index']).where('form_id', '=', formId).execute()).map((r) => [r.id, r.blind_index.phone]));
+  const found = async (w: Awaited<ReturnType<typeof freshWorld>>['w'], phone: string) => [
+    ...(await listRecords(w.caller('manager'), { formId: w.formId, q: phone })).items.map((r) => r.id),
+    ...(await listRecords(w.caller('manager'), { formId: w.formId, filter: { phone } })).items.map((r) => r.id),
+  ];
+
+  it('new digests use the new version at once; exact search finds every record before, during and after the rebuild; the old version is retired', async () => {
+    const { t, w } = await freshWorld();
+    const before = await digests(t.db, w.formId);
+    expect([...before.values()].every((d) => d.startsWith('1.'))).toBe(true);
+    const target = w.records.sales2[2];
+    expect(await found(w, '13800002002')).toEqual([target, target]);
+
+    expect(await rotateLookupKey(cli(), quick)).toMatchObject({ version: 2 });
+    // Found by its old digest until the job has moved it; a new record gets a digest under version 2.
+    expect(await found(w, '13800002002')).toEqual([target, target]);
+    const created = await createRecord(w.caller('sales1'), { formId: w.formId, values: { name: '换索引钥', phone: '13911113333' } });
+    expect((await digests(t.db, w.formId)).get(created.id)).toMatch(/^2\./);
+    expect(await found(w, '13911113333')).toEqual([created.id, created.id]);
+    const status = await keyStatus(cli(), {});
+    expect(status.lookupVersions.map((v) => [v.version, v.current, v.digests])).toEqual([
+      [1, false, 9],
+      [2, true, 1],
+    ]);
+    expect(status.reindex).toMatchObject({ state: 'queued' });
+    // Only the job runner may drive its batches.
+    expect((await failure(reindexRecordsBatch(w.caller('admin'), { jobId: status.reindex!.id, lease: status.reindex!.id }))).code).toBe('forbidden');
+
+    expect(await runDueJobs()).toBe(1);
+    const after = await digests(t.db, w.formId);
+    expect([...after.values()].every((d) => d.startsWith('2.'))).toBe(true);
+    // Remade from the value: not the old digest with a new number.
+    expect(after.get(target)!.slice(2)).not.toBe(before.get(target)!.slice(2));
+    expect(await found(w, '13800002002')).toEqual([target, target]);
+    expect(await found(w, '13911113333')).toEqual([created.id, created.id]);
+    const done = await keyStatus(cli(), {});
+    expect(done.lookupVersions.map((v) => [v.version, v.digests, v.retiredAt !== null])).toEqual([
+      [1, 0, true],
+      [2, 10, false],
+    ]);
+    expect(done.reindex).toMatchObject({ state: 'done', done: 10, total: 10 });
+
+    // A retired version is never asked for: an old digest planted back finds nothing.
+    await t.db.updateTable('records').set({ blind_index: JSON.stringify({ phone: before.get(target) }) }).where('id', '=', target).execute();
+    expect(await found(w, '13800002002')).toEqual([]);
+  });
+});
+
 describe('master key', () => {
   it('re-wrapping under a new master key: the new one opens everything, the old one opens nothing', async () => {
     const { t, w } = await freshWorld();
@@ -163,7 +214,7 @@ describe('master key', () => {
     const next = randomBytes(32);
     writeFileSync(file, next.toString('base64'), { mode: 0o600 });
     const old = keyProvider();
-    expect(await rewrapDataKeys(cli(), { newKeyFile: file })).toEqual({ versions: 1 });
+    expect(await rewrapDataKeys(cli(), { newKeyFile: file })).toEqual({ versions: 1, lookupVersions: 1 });
     try {
       useKeyProvider(localKeyProvider(next, 'file', file));
       await expect(verifyMasterKey(t.db)).resolves.toBeUndefined();
@@ -172,10 +223,16 @@ describe('master key', () => {
     } finally {
       useKeyProvider(localKeyProvider(next, 'file', file));
     }
-    // Reads keep working for this process with the new key.
+    // Reads, writes and exact search keep working with the new key, also after a restart
+    // (nothing unwrapped under the old one is left in memory): the blind-index key was re-wrapped too.
+    await forgetUnwrappedKeys();
     const page = await listRecords(w.caller('manager'), { formId: w.formId });
     expect(page.items.every((r) => /^1\d{10}$/.test(String(r.values.phone)))).toBe(true);
+    expect((await listRecords(w.caller('manager'), { formId: w.formId, q: '13800001001' })).items.map((r) => r.id)).toEqual([w.records.sales1[1]]);
+    await createRecord(w.caller('sales1'), { formId: w.formId, values: { name: '换主密钥后', phone: '13900002222' } });
+    expect((await listRecords(w.caller('manager'), { formId: w.formId, filter: { phone: '13900002222' } })).total).toBe(1);
     useKeyProvider(undefined);
+    await forgetUnwrappedKeys();
   });
 
   it('a wrong master key is refused with a clear message', async () => {
