@@ -33,6 +33,7 @@ import type { Action } from '../action-result';
 import { RecordForm } from '../record-form/record-form';
 import type { UserOption } from '../record-form/types';
 import { FormAdminTabs } from '../forms-admin/form-admin-tabs';
+import { FieldJobsProgress, type FieldJobsProps } from './field-jobs-progress';
 import { Palette } from './palette';
 import { Canvas, CANVAS_ID } from './canvas';
 import { FieldProperties } from './field-properties';
@@ -65,11 +66,15 @@ export interface FormBuilderProps {
     removedFields: { key: string; schema: FieldSchema; lastVersion: number }[];
     /** Keys any published version has: records may store values under them. */
     publishedKeys: string[];
+    /** Keys the published version encrypts. */
+    encryptedKeys: string[];
   };
+  /** Jobs encrypting or decrypting existing values after a publish. */
+  fieldJobs: FieldJobsProps;
   userOptions: UserOption[];
   currentUserId?: string;
   saveDraftAction: Action<SaveFormDraftInput, { ok: true }>;
-  publishAction: Action<{ formId: string }, { version: number; sealJobId?: string }>;
+  publishAction: Action<{ formId: string; confirmDecrypt?: string[] }, { version: number; sealJobId?: string; unsealJobId?: string }>;
 }
 
 interface Snapshot {
@@ -79,7 +84,7 @@ interface Snapshot {
 }
 const fingerprint = (s: Snapshot) => JSON.stringify([s.name, s.description, s.draft]);
 
-export function FormBuilder({ formId, initial, userOptions, currentUserId, saveDraftAction, publishAction }: FormBuilderProps) {
+export function FormBuilder({ formId, initial, fieldJobs, userOptions, currentUserId, saveDraftAction, publishAction }: FormBuilderProps) {
   const t = useTranslations('builder');
   const locale = toLocale(useLocale());
   const router = useRouter();
@@ -95,6 +100,7 @@ export function FormBuilder({ formId, initial, userOptions, currentUserId, saveD
   const [removed, setRemoved] = useState<RemovedFieldItem[]>(() => initial.removedFields.map((f) => ({ ...f })));
   // Keys a published version has: their key is fixed, because records store values under it.
   const [publishedKeys, setPublishedKeys] = useState<Set<string>>(() => new Set(initial.publishedKeys));
+  const [encryptedKeys, setEncryptedKeys] = useState<string[]>(initial.encryptedKeys);
   const [publishedVersion, setPublishedVersion] = useState(initial.publishedVersion);
   const [unpublished, setUnpublished] = useState(initial.hasUnpublishedChanges || initial.publishedVersion === 0);
   const [tab, setTab] = useState('design');
@@ -243,32 +249,47 @@ export function FormBuilder({ formId, initial, userOptions, currentUserId, saveD
 
   const publish = () => {
     const next = publishedVersion + 1;
+    // Fields the published version encrypts and this draft no longer does: publishing decrypts
+    // their stored values, so the dialog names the risk and the publish carries the consent.
+    const decrypted = encryptedKeys.filter((k) => draft.properties[k] && !draft.properties[k]['x-encrypted']);
     modal.confirm({
       title: t('toolbar.publishTitle', { version: next }),
       content: (
         <div>
           <p>{t('toolbar.publishConfirm', { version: next })}</p>
+          {decrypted.length > 0 && (
+            <Alert
+              type="error"
+              showIcon
+              data-testid="decrypt-warning"
+              message={t('toolbar.decryptTitle', { fields: decrypted.map((k) => t('fieldJobs.field', { title: draft.properties[k].title })).join(t('fieldJobs.separator')) })}
+              description={t('toolbar.decryptRisk')}
+              style={{ marginBottom: 12 }}
+            />
+          )}
           {dirty && <p className={styles.muted}>{t('toolbar.publishSavesFirst')}</p>}
         </div>
       ),
-      okText: t('toolbar.publish'),
+      okText: decrypted.length ? t('toolbar.decryptAndPublish') : t('toolbar.publish'),
+      okButtonProps: decrypted.length ? { danger: true } : undefined,
       cancelText: t('toolbar.cancel'),
-      icon: <SendOutlined style={{ color: '#1f5eff' }} />,
+      icon: <SendOutlined style={{ color: decrypted.length ? '#cf1322' : '#1f5eff' }} />,
       onOk: async () => {
         setPublishing(true);
         try {
           if (dirty && !(await save(true))) return;
-          const result = await publishAction({ formId });
+          const result = await publishAction({ formId, ...(decrypted.length ? { confirmDecrypt: decrypted } : {}) });
           if (!result.ok) {
             message.error(result.error.message);
             return;
           }
           setPublishedVersion(result.data.version);
           setPublishedKeys((k) => new Set([...k, ...draft['x-order']]));
+          setEncryptedKeys(draft['x-order'].filter((k) => draft.properties[k]?.['x-encrypted']));
           setUnpublished(false);
           message.success(t('toolbar.published', { version: result.data.version }));
-          // Fields newly encrypted over existing values: the background job's progress is on 数据加密.
-          if (result.data.sealJobId) message.info(t('toolbar.sealing'), 8);
+          // Values to encrypt or decrypt: a background job does it; its progress shows under the tabs.
+          if (result.data.sealJobId || result.data.unsealJobId) message.info(t('toolbar.fieldJobStarted'), 8);
           router.refresh();
         } catch {
           message.error(t('toolbar.networkError'));
@@ -373,6 +394,7 @@ export function FormBuilder({ formId, initial, userOptions, currentUserId, saveD
         }
       />
       <FormAdminTabs formId={formId} active="builder" />
+      <FieldJobsProgress formId={formId} {...fieldJobs} />
 
       <DndContext
         id="form-builder"

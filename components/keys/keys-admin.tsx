@@ -3,7 +3,7 @@ import { useEffect } from 'react';
 import { useRouter } from 'next/navigation';
 import { Alert, Button, Card, Popconfirm, Progress, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
 import { useTranslations } from 'next-intl';
-import type { KeyStatus, KeyVersionStatus } from '@/lib/crypto/operations';
+import type { KeyStatus, KeyVersionStatus, LookupKeyStatus } from '@/lib/crypto/operations';
 import type { JobProgress } from '@/lib/jobs/operations';
 import { useFormatDateTime } from '../date-time';
 import { PageHeader } from '../page-header';
@@ -12,6 +12,7 @@ import { LockOutlined, SwapOutlined } from '../icons';
 
 export interface KeysActions {
   rotateKey: Action<Record<string, never>, { version: number; jobId: string }>;
+  rotateLookupKey: Action<Record<string, never>, { version: number; jobId: string }>;
 }
 
 const duration = (s: number) => (s >= 3600 ? `${(s / 3600).toFixed(1)} h` : s >= 60 ? `${Math.round(s / 60)} min` : `${s} s`);
@@ -28,7 +29,7 @@ export function KeysAdmin({ status, actions }: { status: KeyStatus; actions: Key
   const dateTime = useFormatDateTime();
   const job = status.reseal;
   const running = (j: JobProgress) => j.state === 'queued' || j.state === 'running';
-  const active = Boolean((job && running(job)) || status.sealing.some(running));
+  const active = [job, status.reindex, ...status.sealing].some((j) => j && running(j));
   useEffect(() => {
     if (!active) return;
     const timer = setInterval(() => router.refresh(), 2000);
@@ -38,14 +39,24 @@ export function KeysAdmin({ status, actions }: { status: KeyStatus; actions: Key
   const rotate = async () => {
     await run(() => actions.rotateKey({}), { success: t('rotatedShort') });
   };
+  const rotateLookup = async () => {
+    await run(() => actions.rotateLookupKey({}), { success: t('lookup.rotatedShort') });
+  };
+  const versionState = (v: { current: boolean; retiredAt: string | null }, old: string) =>
+    v.current ? <Tag color="blue">{t('state.current')}</Tag> : v.retiredAt ? <Tag>{t('state.retired')}</Tag> : <Tag color="orange">{old}</Tag>;
+  const lookupColumns: TableColumnsType<LookupKeyStatus> = [
+    { title: t('columns.version'), key: 'version', render: (_, v) => <Typography.Text strong>v{v.version}</Typography.Text> },
+    { title: t('columns.state'), key: 'state', render: (_, v) => versionState(v, t('lookup.old')) },
+    { title: t('columns.created'), key: 'created', render: (_, v) => dateTime(v.createdAt) },
+    { title: t('lookup.digests'), key: 'digests', align: 'right', render: (_, v) => v.digests.toLocaleString() },
+  ];
 
   const columns: TableColumnsType<KeyVersionStatus> = [
     { title: t('columns.version'), key: 'version', render: (_, v) => <Typography.Text strong>v{v.version}</Typography.Text> },
     {
       title: t('columns.state'),
       key: 'state',
-      render: (_, v) =>
-        v.current ? <Tag color="blue">{t('state.current')}</Tag> : v.retiredAt ? <Tag>{t('state.retired')}</Tag> : <Tag color="orange">{t('state.old')}</Tag>,
+      render: (_, v) => versionState(v, t('state.old')),
     },
     { title: t('columns.created'), key: 'created', render: (_, v) => dateTime(v.createdAt) },
     { title: t('columns.values'), key: 'values', align: 'right', render: (_, v) => v.values.toLocaleString() },
@@ -97,21 +108,7 @@ export function KeysAdmin({ status, actions }: { status: KeyStatus; actions: Key
           </Space>
         </Card>
         <Card size="small" title={t('reseal.title')} data-testid="reseal-progress">
-          {!job ? (
-            <Typography.Text type="secondary">{t('reseal.none')}</Typography.Text>
-          ) : (
-            <Space direction="vertical" style={{ width: '100%' }}>
-              <Space wrap>
-                <Tag color={job.state === 'done' ? 'green' : job.state === 'failed' ? 'red' : 'blue'}>{t(`reseal.${job.state}`)}</Tag>
-                {job.total !== null && <span>{t('reseal.progress', { done: job.done.toLocaleString(), total: job.total.toLocaleString() })}</span>}
-                {active && job.rate !== null && <span>{t('reseal.rate', { rate: Math.round(job.rate).toLocaleString() })}</span>}
-                {active && job.etaSeconds !== null && <span>{t('reseal.eta', { eta: duration(job.etaSeconds) })}</span>}
-              </Space>
-              <Progress percent={job.total ? Math.floor((job.done / job.total) * 100) : job.state === 'done' ? 100 : 0} status={job.state === 'failed' ? 'exception' : active ? 'active' : 'normal'} />
-              {active && job.phase === 'retire' && <Typography.Text type="secondary">{t('reseal.phaseRetire')}</Typography.Text>}
-              {job.error && <Typography.Text type="danger">{t('reseal.error', { code: job.error })}</Typography.Text>}
-            </Space>
-          )}
+          {!job ? <Typography.Text type="secondary">{t('reseal.none')}</Typography.Text> : <RotationProgress job={job} waiting={t('reseal.phaseRetire')} />}
         </Card>
         {status.sealing.length > 0 && (
           <Card size="small" title={t('sealing.title')} data-testid="sealing-progress">
@@ -120,6 +117,7 @@ export function KeysAdmin({ status, actions }: { status: KeyStatus; actions: Key
                 <div key={j.id}>
                   <Space wrap>
                     <Typography.Text strong>{j.formName}</Typography.Text>
+                    <span>{t(j.kind === 'fields.unseal' ? 'sealing.unseal' : 'sealing.seal')}</span>
                     <Tag color={j.state === 'done' ? 'green' : j.state === 'failed' ? 'red' : 'blue'}>{t(`reseal.${j.state}`)}</Tag>
                     {j.total !== null && <span>{t('reseal.progress', { done: j.done.toLocaleString(), total: j.total.toLocaleString() })}</span>}
                   </Space>
@@ -129,10 +127,51 @@ export function KeysAdmin({ status, actions }: { status: KeyStatus; actions: Key
             </Space>
           </Card>
         )}
-        <Card size="small" styles={{ body: { padding: 0 } }}>
+        <Card size="small" styles={{ body: { padding: 0 } }} data-testid="data-keys">
           <Table rowKey="version" columns={columns} dataSource={status.versions} pagination={false} scroll={{ x: 640 }} />
+        </Card>
+        <Card
+          size="small"
+          title={t('lookup.title')}
+          data-testid="lookup-keys"
+          extra={
+            <Popconfirm title={t('lookup.rotateConfirm')} onConfirm={rotateLookup} okButtonProps={{ 'data-testid': 'rotate-lookup-confirm' } as Record<string, string>}>
+              <Button icon={<SwapOutlined />} data-testid="rotate-lookup" disabled={!status.masterKeyOpens}>
+                {t('lookup.rotate')}
+              </Button>
+            </Popconfirm>
+          }
+        >
+          <Space direction="vertical" style={{ width: '100%' }}>
+            <Typography.Text type="secondary">{t('lookup.description')}</Typography.Text>
+            {status.reindex && <RotationProgress job={status.reindex} waiting={t('lookup.phaseRetire')} />}
+            {status.lookupVersions.length ? (
+              <Table rowKey="version" size="small" columns={lookupColumns} dataSource={status.lookupVersions} pagination={false} scroll={{ x: 480 }} />
+            ) : (
+              <Typography.Text type="secondary">{t('lookup.none')}</Typography.Text>
+            )}
+          </Space>
         </Card>
       </Space>
     </div>
+  );
+}
+
+/** A key rotation's job: state, records done, rate, time left, and the wait before retiring. */
+function RotationProgress({ job, waiting }: { job: JobProgress; waiting: string }) {
+  const t = useTranslations('keys');
+  const active = job.state === 'queued' || job.state === 'running';
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Space wrap>
+        <Tag color={job.state === 'done' ? 'green' : job.state === 'failed' ? 'red' : 'blue'}>{t(`reseal.${job.state}`)}</Tag>
+        {job.total !== null && <span>{t('reseal.progress', { done: job.done.toLocaleString(), total: job.total.toLocaleString() })}</span>}
+        {active && job.rate !== null && job.phase !== 'retire' && <span>{t('reseal.rate', { rate: Math.round(job.rate).toLocaleString() })}</span>}
+        {active && job.etaSeconds !== null && <span>{t('reseal.eta', { eta: duration(job.etaSeconds) })}</span>}
+      </Space>
+      <Progress percent={job.total ? Math.floor((job.done / job.total) * 100) : job.state === 'done' ? 100 : 0} status={job.state === 'failed' ? 'exception' : active ? 'active' : 'normal'} />
+      {active && job.phase === 'retire' && <Typography.Text type="secondary">{waiting}</Typography.Text>}
+      {job.error && <Typography.Text type="danger">{t('reseal.error', { code: job.error })}</Typography.Text>}
+    </Space>
   );
 }

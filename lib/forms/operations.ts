@@ -12,7 +12,7 @@ import { msg, type Locale } from '@/lib/i18n';
 import { grantProblems } from '@/lib/policy';
 import { countPlainValues, countVisibleRecordsByForm, countSealedValues, countValuesOfOtherType } from '@/lib/records/operations';
 import { SEAL_JOB, UNSEAL_JOB, type SealParams } from '@/lib/records/jobs/operations';
-import { enqueueJob } from '@/lib/jobs/queue';
+import { enqueueJob, listJobProgress, type JobProgress } from '@/lib/jobs/queue';
 import { fieldsOf, policyFieldsOf, validateDefinition, type FieldInfo, type FieldSchema, type FormDefinition } from './definition';
 import { grantProblemPlace, grantProblemText, sameGrant } from './grant-editing';
 import { uuidSchema as uuid } from '@/lib/forms/ajv';
@@ -138,6 +138,8 @@ export interface FormDraftDTO {
   removedFields: RemovedField[];
   /** Every key some published version has: renaming one would orphan stored values. */
   publishedKeys: string[];
+  /** Fields the published version encrypts: publishing a draft that no longer does needs a confirmation. */
+  encryptedKeys: string[];
 }
 
 export const getFormDraft = defineOperation({
@@ -172,6 +174,7 @@ export const getFormDraft = defineOperation({
       publishedVersion: form.published_version,
       removedFields: [...removed.values()],
       publishedKeys: [...publishedKeys],
+      encryptedKeys: versions.length && versions[0].version === form.published_version ? fieldsOf(versions[0].schema as FormDefinition).filter((f) => f.schema['x-encrypted']).map((f) => f.key) : [],
     };
   },
 });
@@ -288,6 +291,37 @@ async function fieldsJob(ctx: OperationContext, kind: string, formId: string, ke
   }
   return job.id;
 }
+
+/** A job sealing or opening a form's existing values, with the fields it changes. */
+export type FieldJobDTO = JobProgress & { fields: { key: string; title: string }[] };
+
+/**
+ * The form's jobs that encrypt or decrypt existing values: those under way or failed, and
+ * those finished in the last ten minutes, for the builder's progress (polled every 2 s).
+ */
+export const listFieldJobs = defineOperation({
+  name: 'forms.fieldJobs',
+  permission: 'admin',
+  readOnly: true,
+  // Progress only (counts, states, field names): nothing of a record; not worth an event per poll.
+  audit: false,
+  input: { type: 'object', additionalProperties: false, required: ['formId'], properties: { formId: uuid } },
+  async run(ctx, input): Promise<FieldJobDTO[]> {
+    const form = await requireForm(ctx, input.formId);
+    const jobs = await listJobProgress(ctx.db, { kinds: [SEAL_JOB, UNSEAL_JOB], formId: form.id, limit: 5 });
+    const recent = jobs.filter((j) => j.state !== 'done' || (j.finishedAt && Date.now() - Date.parse(j.finishedAt) < 10 * 60_000));
+    if (!recent.length) return [];
+    const params = await ctx.db.selectFrom('jobs').select(['id', 'params']).where('id', 'in', recent.map((j) => j.id)).execute();
+    const published = form.published_version
+      ? await ctx.db.selectFrom('form_versions').select('schema').where('form_id', '=', form.id).where('version', '=', form.published_version).executeTakeFirst()
+      : undefined;
+    const titles = new Map(published ? fieldsOf(published.schema as FormDefinition).map((f) => [f.key, f.schema.title]) : []);
+    return recent.map((j) => {
+      const keys = ((params.find((p) => p.id === j.id)?.params as { keys?: string[] } | undefined)?.keys ?? []).filter((k) => typeof k === 'string');
+      return { ...j, fields: keys.map((key) => ({ key, title: titles.get(key) ?? key })) };
+    });
+  },
+});
 
 /**
  * Marking a field encrypted must not leave its existing values in plain text while the form

@@ -1,5 +1,6 @@
 'use server';
 import { serverAction } from '@/lib/next/server-action';
-import { rotateDataKey } from '@/lib/crypto/operations';
+import { rotateDataKey, rotateLookupKey } from '@/lib/crypto/operations';
 
 export const rotateKeyAction = serverAction(rotateDataKey);
+export const rotateLookupKeyAction = serverAction(rotateLookupKey);
