@@ -55,10 +55,20 @@ describe(`fw keys (${process.env.FW_TEST_DB ?? 'pglite'})`, () => {
     expect(after.out).toMatch(/^2\s+current\s+\S+\s+80\s+80\s/m);
     expect(fw(['jobs']).out).toMatch(/keys\.reseal\s+done/);
 
+    // The blind-index key: 40 × 2 digests move to version 2, version 1 retires.
+    expect(after.out).toMatch(/^1\s+current\s+\S+\s+80\s*$/m);
+    const reindexed = fw(['keys', 'rotate-lookup', '--grace', '0', '--batch', '9', ...(process.env.FW_TEST_DB === 'postgres' ? ['--wait'] : [])]);
+    expect(reindexed.err).toBe('');
+    expect(reindexed.out).toContain('Blind-index key version 2 is current');
+    expect(reindexed.out).toMatch(/keys\.reindex\s+done\s+finished\s+40\s+40/);
+    const indexed = fw(['keys', 'status']);
+    expect(indexed.out).toMatch(/Blind-index keys[\s\S]*^1\s+retired \S+\s+\S+\s+0\s*$/m);
+    expect(indexed.out).toMatch(/^2\s+current\s+\S+\s+80\s*$/m);
+
     const next = path.join(dir, 'next-master-key');
     writeFileSync(next, randomBytes(32).toString('base64'), { mode: 0o600 });
     const rewrapped = fw(['keys', 'rotate-master', '--new-key-file', next]);
-    expect(rewrapped.out).toContain('Re-wrapped 2 data key version(s)');
+    expect(rewrapped.out).toContain('Re-wrapped 2 data key version(s) and 2 blind-index key version(s)');
     expect(fw(['keys', 'status'], { FW_MASTER_KEY_FILE: next }).out).toContain('opens every data key');
     expect(fw(['keys', 'status']).out).toContain('WRONG: it does not open the data keys of this database');
   }, 300_000);

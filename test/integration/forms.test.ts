@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TestDatabase } from '../helpers/db';
 import { freshWorld, useWorld, customerForm, type World } from '../helpers/world';
-import { createForm, getFormDraft, publishForm, saveFormDraft, setFormGrants, getFormGrants, listFormsForAdmin } from '@/lib/forms/operations';
+import { createForm, getFormDraft, listFieldJobs, publishForm, saveFormDraft, setFormGrants, getFormGrants, listFormsForAdmin } from '@/lib/forms/operations';
 import { createRecord, getRecord, listRecords, listUsableForms, updateRecord } from '@/lib/records/operations';
 import { failure } from '../helpers/outcome';
 import { runDueJobs } from '@/lib/jobs/runner';
@@ -201,6 +201,11 @@ describe('encryption on a field with data', () => {
 
     const published = await publishForm(w.caller('admin'), { formId: id, confirmDecrypt: ['phone', 'notes'] });
     expect(published).toMatchObject({ version: 2, unsealJobId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    // The builder's progress: the job with the fields it decrypts; for administrators only.
+    expect(await listFieldJobs(w.caller('admin'), { formId: id })).toEqual([
+      expect.objectContaining({ id: published.unsealJobId, kind: 'fields.unseal', state: 'queued', fields: expect.arrayContaining([{ key: 'phone', title: '手机号' }, { key: 'notes', title: '跟进记录' }]) }),
+    ]);
+    expect((await failure(listFieldJobs(w.caller('sales1'), { formId: id }))).code).toBe('forbidden');
     expect([...(await unsealing())].sort()).toEqual(['notes', 'phone']);
     // Before the job: the fields are plain now, their stored values still sealed, and every read shows them opened.
     const before = await shown();
