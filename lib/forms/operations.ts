@@ -250,7 +250,7 @@ export const publishForm = defineOperation({
     const version = form.published_version + 1;
     await ctx.db
       .insertInto('form_versions')
-      .values({ form_id: form.id, version, schema: JSON.stringify(definition), published_by: ctx.principal.userId })
+      .values({ form_id: form.id, version, schema: JSON.stringify(definition), published_by: ctx.principal.systemLabel ? null : ctx.principal.userId })
       .execute();
     // Readers open sealed values of a field in `unsealing` (its job is under way); a field
     // encrypted again is opened anyway, so it leaves the list.

@@ -119,15 +119,16 @@ export interface PageQuery {
 }
 
 /**
- * A blind-index digest match: the ids of the form's records holding the digest, found through
- * the GIN index by fw_rls.records_with_digest (migration 2026-12-02-0008), evaluated once per
- * statement. A plain `r.blind_index @> …` cannot use the index under row-level security (the
- * operator is not leakproof), so it tested every row in scope. The rows themselves are read by
- * primary key under every policy, and still meet the caller's scope in the same WHERE.
+ * A blind-index digest match: the ids of the form's records holding the digest, from the
+ * `record_lookups` table by fw_rls.records_with_lookup (migration 2026-12-03-0002), evaluated
+ * once per statement. A test on `r.blind_index` itself cannot use an index under row-level
+ * security (jsonb operators are not leakproof), so it read every record in scope. The rows
+ * themselves are read by primary key under every policy, and still meet the caller's scope in
+ * the same WHERE. One digest per blind-index version not retired (a rebuild may be under way).
  */
 const lookupMatches = (formId: string, key: string, digests: string[]) =>
   sql<SqlBool>`(${sql.join(
-    digests.map((d) => sql`r.id = any((select fw_rls.records_with_digest(${formId}::uuid, ${JSON.stringify({ [key]: d })}::jsonb))::uuid[])`),
+    digests.map((d) => sql`r.id = any((select fw_rls.records_with_lookup(${formId}::uuid, ${key}::text, ${d}::text))::uuid[])`),
     sql` or `,
   )})`;
 

@@ -21,7 +21,7 @@ const CANARY = '13987650123';
 const CANARY2 = '13987650456';
 
 async function databaseText(): Promise<string> {
-  const tables = ['records', 'audit_events', 'forms', 'form_versions', 'sessions', 'api_tokens', 'users', 'encryption_keys', 'blind_index_keys', 'jobs'];
+  const tables = ['records', 'audit_events', 'forms', 'form_versions', 'sessions', 'api_tokens', 'users', 'encryption_keys', 'blind_index_keys', 'record_lookups', 'jobs'];
   const parts: string[] = [];
   for (const table of tables) {
     const rows = await sql<{ t: string }>`select ${sql.table(table)}::text as t from ${sql.table(table)}`.execute(t.db);

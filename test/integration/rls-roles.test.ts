@@ -141,5 +141,24 @@ describe.runIf(process.env.FW_TEST_DB === 'postgres')('the production shape on P
       return countSealedValues(trx, w.formId, ['phone']);
     });
     expect(counts).toEqual({ phone: 9 });
+
+    // Exact search on the encrypted phone: found within the caller's scope only, through the
+    // lookup table's btree (under FORCEd policies an index on records.blind_index was unusable).
+    expect((await listRecords(w.caller('support'), { formId: w.formId, q: '13800002002' })).items.map((r) => r.id)).toEqual([w.records.sales2[2]]);
+    expect((await listRecords(w.caller('sales1'), { formId: w.formId, filter: { phone: '13800002002' } })).total).toBe(0);
+    const plan = await app.transaction().execute(async (trx) => {
+      await sql`set local enable_seqscan = off`.execute(trx);
+      return (await sql`explain select l.record_id from record_lookups l where l.form_id = ${w.formId}::uuid and l.field = 'phone' and l.digest = 'x'`.execute(trx)).rows;
+    });
+    expect(JSON.stringify(plan)).toMatch(/Index (Only )?Scan using record_lookups_digest_idx/);
+    // The application's role cannot read the table itself (only the definer function can).
+    const denied = await app
+      .transaction()
+      .execute(async (trx) => {
+        await sql`set local role ${sql.id(APP_ROLE)}`.execute(trx);
+        await sql`select 1 from record_lookups`.execute(trx);
+      })
+      .then(() => 'read', (e: Error) => e.message);
+    expect(denied).toContain('permission denied');
   });
 });
