@@ -16,6 +16,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import { APP_ROLE } from './2026-12-02-0001-app-role-and-rls';
+import * as blindIndexLookup from './2026-12-02-0008-blind-index-lookup';
 
 const SYSTEM_ID = '00000000-0000-0000-0000-000000000000';
 
@@ -75,10 +76,11 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   // The digests stored so far; read as the system, which every policy admits.
   await sql`
-    do $$ begin
+    do $$ declare caller text := coalesce(current_setting('app.user_id', true), ''); begin
       perform set_config('app.user_id', ${sql.lit(SYSTEM_ID)}, true);
       insert into record_lookups (record_id, form_id, field, digest)
         select r.id, r.form_id, e.key, e.value from records r cross join lateral jsonb_each_text(r.blind_index) e;
+      perform set_config('app.user_id', caller, true);
     end $$`.execute(db);
 
   // Superseded: nothing asks the jsonb column by containment any more.
@@ -89,6 +91,22 @@ export async function up(db: Kysely<any>): Promise<void> {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`create index if not exists records_blind_index_idx on records using gin (blind_index jsonb_path_ops)`.execute(db);
+  // What the previous migrations' code asks for again: the containment lookup, and the counts from the column.
+  await blindIndexLookup.up(db);
+  await sql`
+    create or replace function fw_rls.digests_by_lookup_version() returns jsonb language plpgsql
+      security definer set search_path = pg_catalog, public, pg_temp as $$
+    declare
+      caller text := fw_rls.enter_privileged();
+      result jsonb;
+    begin
+      select coalesce(jsonb_object_agg(v.version, v.n), '{}') into result from (
+        select split_part(e.value, '.', 1) as version, count(*) as n
+        from public.records r cross join lateral jsonb_each_text(r.blind_index) e
+        group by 1) v;
+      perform set_config('app.user_id', caller, true);
+      return result;
+    end $$`.execute(db);
   await sql`drop function if exists fw_rls.records_with_lookup(uuid, text, text)`.execute(db);
   await sql`drop trigger if exists records_sync_lookups on records`.execute(db);
   await sql`drop function if exists fw_rls.sync_record_lookups()`.execute(db);

@@ -195,6 +195,9 @@ export const rewrapDataKeys = defineOperation({
     } catch {
       throw new AppError('invalid_input', msg(ctx.locale, 'errors.keys.badKeyFile'), { fields: { newKeyFile: msg(ctx.locale, 'errors.keys.badKeyFile') } });
     }
+    // Not while a rotation adds a version: it would stay wrapped under the old master key.
+    await sql`select pg_advisory_xact_lock(hashtext('formwarden:keys.rotate'))`.execute(ctx.db);
+    await sql`select pg_advisory_xact_lock(hashtext('formwarden:keys.rotateLookup'))`.execute(ctx.db);
     const rows = await ctx.db.selectFrom('encryption_keys').select(['version', 'wrapped_key']).orderBy('version').execute();
     const lookupRows = await ctx.db.selectFrom('blind_index_keys').select(['version', 'wrapped_key']).orderBy('version').execute();
     const current = keyProvider();

@@ -11,7 +11,7 @@ import { AppError } from '@/lib/errors';
 import { msg, type Locale } from '@/lib/i18n';
 import { grantProblems } from '@/lib/policy';
 import { countPlainValues, countVisibleRecordsByForm, countSealedValues, countValuesOfOtherType } from '@/lib/records/operations';
-import { SEAL_JOB, UNSEAL_JOB, type SealParams } from '@/lib/records/jobs/operations';
+import { formFieldsLock, SEAL_JOB, UNSEAL_JOB, type SealParams } from '@/lib/records/jobs/operations';
 import { enqueueJob, listJobProgress, type JobProgress } from '@/lib/jobs/queue';
 import { fieldsOf, policyFieldsOf, validateDefinition, type FieldInfo, type FieldSchema, type FormDefinition } from './definition';
 import { grantProblemPlace, grantProblemText, sameGrant } from './grant-editing';
@@ -233,6 +233,9 @@ export const publishForm = defineOperation({
     },
   },
   async run(ctx, input): Promise<{ version: number; sealJobId?: string; unsealJobId?: string }> {
+    // Publishes of one form, and the batches of its seal and unseal jobs, one at a time: the
+    // counts below must see what a batch committed (lib/records/jobs/operations.ts).
+    await formFieldsLock(ctx, input.formId);
     const form = await requireForm(ctx, input.formId);
     const definition = refuseInvalid(ctx.locale, form.draft);
     if (definition['x-order'].length === 0) {
@@ -254,10 +257,13 @@ export const publishForm = defineOperation({
       .execute();
     // Readers open sealed values of a field in `unsealing` (its job is under way); a field
     // encrypted again is opened anyway, so it leaves the list.
+    // A field left listed by an earlier job (a value that did not open) leaves the list once
+    // nothing sealed is left in it.
     const encrypted = fieldsOf(definition).filter((f) => f.schema['x-encrypted']).map((f) => f.key);
-    await sql`update forms set published_version = ${version}, updated_at = now(),
-        unsealing = array(select distinct k from unnest(unsealing || ${toUnseal}::text[]) k where k <> all(${encrypted}::text[]))
-      where id = ${form.id}::uuid`.execute(ctx.db);
+    const listed = (await ctx.db.selectFrom('forms').select('unsealing').where('id', '=', form.id).executeTakeFirstOrThrow()).unsealing.filter((k) => !toUnseal.includes(k));
+    const stillSealed = await countSealedValues(ctx.db, form.id, listed);
+    const unsealing = [...new Set([...listed.filter((k) => stillSealed[k]), ...toUnseal])].filter((k) => !encrypted.includes(k));
+    await sql`update forms set published_version = ${version}, updated_at = now(), unsealing = ${unsealing}::text[] where id = ${form.id}::uuid`.execute(ctx.db);
     // Fields newly marked encrypted over plain values, or no longer encrypted over sealed ones:
     // a job changes what is stored while the form is already in use (new values are written
     // the new way by the write path from now on).
@@ -285,9 +291,15 @@ async function fieldsJob(ctx: OperationContext, kind: string, formId: string, ke
   const params: SealParams = { formId, keys, batchSize: 500, leaseSeconds: 60 };
   const job = await enqueueJob(ctx.db, { kind, params: { ...params }, singleton: `${kind}:${formId}`, createdBy });
   if (!job.created) {
+    // No batch of it runs meanwhile (formFieldsLock), so it cannot finish under us.
     const running = await ctx.db.selectFrom('jobs').select('params').where('id', '=', job.id).executeTakeFirstOrThrow();
     const all = [...new Set([...((running.params as { keys?: string[] }).keys ?? []), ...keys])];
-    await ctx.db.updateTable('jobs').set({ params: JSON.stringify({ ...params, keys: all }), checkpoint: null, done: '0', total: null }).where('id', '=', job.id).execute();
+    await ctx.db
+      .updateTable('jobs')
+      .set({ params: JSON.stringify({ ...params, keys: all }), checkpoint: null, done: '0', total: null })
+      .where('id', '=', job.id)
+      .where('state', 'in', ['queued', 'running'])
+      .execute();
   }
   return job.id;
 }

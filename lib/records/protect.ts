@@ -61,16 +61,15 @@ export type Opened = { ok: true; value: unknown } | { ok: false };
  *   - an encrypted field's sealed value is opened, and one that does not open is reported;
  *   - a field whose encryption was turned off still holds sealed values while its
  *     `fields.unseal` job runs (`unsealing`): they are opened too, so a record reads right in
- *     either state. One that does not open is shown as stored: only a token this key made for
- *     this very record and field opens, so that is text typed since, or damaged ciphertext;
+ *     either state, and one that does not open is reported like any other (token-shaped input
+ *     is refused for such a field meanwhile, record-write.ts, so every token in it is ours);
  *   - any other plain field shows what was typed, "fw1.…" included: typed text is never taken
  *     for ciphertext there.
  */
 export function openStored(form: { crypto: FieldCrypto; formId: string; unsealing: ReadonlySet<string> }, recordId: string, field: FieldInfo, stored: unknown): Opened {
   if (field.schema['x-encrypted']) return openValue(form.crypto, form.formId, recordId, field.key, stored);
   if (!form.unsealing.has(field.key)) return { ok: true, value: stored };
-  const opened = openValue(form.crypto, form.formId, recordId, field.key, stored);
-  return opened.ok ? opened : { ok: true, value: stored };
+  return openValue(form.crypto, form.formId, recordId, field.key, stored);
 }
 
 /**

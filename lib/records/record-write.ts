@@ -4,6 +4,7 @@
  * encrypted values (input is never trusted as ciphertext).
  */
 import 'server-only';
+import { isCipherToken } from '@/lib/crypto/field-cipher';
 import type { Transaction } from 'kysely';
 import type { DB } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
@@ -83,6 +84,10 @@ export async function planWrite(
       if (JSON.stringify(v ?? null) !== JSON.stringify(w.shown[k] ?? null)) refused[k] = msg(w.locale, 'errors.records.fieldReadOnly');
     } else accepted.push([k, v]); // not a field for this caller: the validator refuses it as unknown
   }
+  // Threat: while a field's sealed values are still being opened (forms.unsealing), text that
+  // has the shape of a token would be opened too; a stolen one (this very cell's ciphertext from
+  // an old backup) would hand its plaintext to the writer. Refused until the job has finished.
+  for (const [k, v] of accepted) if (form.unsealing.has(k) && isCipherToken(v)) refused[k] = msg(w.locale, 'errors.records.tokenWhileDecrypting');
   if (Object.keys(refused).length) throw invalidValues(w.locale, refused);
   const patch = Object.fromEntries(accepted);
 

@@ -211,11 +211,14 @@ describe('encryption on a field with data', () => {
     const before = await shown();
     for (const [i, rid] of ids.entries()) expect(before.get(rid)).toMatchObject(expected(i));
     expect((await getRecord(w.caller('sales1'), { formId: id, recordId: ids[0] })).values).toMatchObject(expected(0));
-    // A write now stores plain text; text that looks like a token (another record's, copied) is shown as typed, not opened.
+    // A write now stores plain text. Text shaped like a token (here this form's own ciphertext,
+    // copied) is refused while the field is being decrypted: it would be opened for the writer.
     const copied = String((await stored()).get(ids[0])!.values.notes);
-    const late = await createRecord(w.caller('sales1'), { formId: id, values: { name: '发布后', phone: '13711117777', notes: copied } });
-    expect((await stored()).get(late.id)!.values).toMatchObject({ phone: '13711117777', notes: copied });
-    expect((await getRecord(w.caller('sales1'), { formId: id, recordId: late.id })).values.notes).toBe(copied);
+    const e2 = await failure(createRecord(w.caller('sales1'), { formId: id, values: { name: '贴密文', phone: '13711118888', notes: copied } }));
+    expect(e2.code).toBe('invalid_input');
+    expect(e2.details?.fields).toEqual({ notes: expect.stringContaining('正在解密') });
+    const late = await createRecord(w.caller('sales1'), { formId: id, values: { name: '发布后', phone: '13711117777', notes: '发布后备注' } });
+    expect((await stored()).get(late.id)!.values).toMatchObject({ phone: '13711117777', notes: '发布后备注' });
 
     // One batch of two records: a mix of states in the database, and still every read right.
     await t.db.updateTable('jobs').set({ params: sql`jsonb_set(params, '{batchSize}', '2')` }).where('id', '=', published.unsealJobId!).execute();
@@ -239,16 +242,51 @@ describe('encryption on a field with data', () => {
       expect(after.get(rid)!.values).toMatchObject({ phone: phones[i], notes: `备注${i}` });
       expect(after.get(rid)!.blind_index).toEqual({});
     }
-    expect(after.get(late.id)!.values.notes).toBe(copied); // typed text, left as typed
+    expect(after.get(late.id)!.values.notes).toBe('发布后备注');
+    expect([...after.values()].some((r) => r.values.name === '贴密文')).toBe(false);
     expect(await unsealing()).toEqual([]);
     const end = await shown();
     for (const [i, rid] of ids.entries()) expect(end.get(rid)).toMatchObject(expected(i));
-    expect(end.get(late.id)!.notes).toBe(copied);
+    expect(end.get(late.id)!.notes).toBe('发布后备注');
+    // Decrypted: the same text is plain text now, stored as typed.
+    const typed = await createRecord(w.caller('sales1'), { formId: id, values: { name: '解密后', phone: '13711119999', notes: copied } });
+    expect((await getRecord(w.caller('sales1'), { formId: id, recordId: typed.id })).values.notes).toBe(copied);
     // A plain field: found by partial search now.
     expect((await listRecords(w.caller('sales1'), { formId: id, q: '1371111444' })).items.map((r) => r.id)).toEqual([ids[2]]);
     const [progress] = await listJobProgress(t.db, { kind: 'fields.unseal' });
     expect(progress).toMatchObject({ id: published.unsealJobId, state: 'done', total: 6 });
     expect((await keyStatus(w.caller('admin'), {})).sealing).toEqual(expect.arrayContaining([expect.objectContaining({ id: published.unsealJobId, kind: 'fields.unseal', formName: '解密' })]));
+  });
+
+  it('a sealed value that does not open stays unreadable after the decryption, and its field stays listed until it is gone', async () => {
+    const { id } = await createForm(w.caller('admin'), { name: '坏密文' });
+    await saveFormDraft(w.caller('admin'), { formId: id, draft: clone(customerForm) });
+    await publishForm(w.caller('admin'), { formId: id });
+    const groups = await getFormGrants(w.caller('admin'), { formId: id });
+    await setFormGrants(w.caller('admin'), { formId: id, grants: [{ groupId: groups.groups.find((g) => g.groupName === '销售')!.groupId, grant: { actions: { view: { scope: 'own' }, create: {}, edit: { scope: 'own' } }, fields: { '*': 'write' } } }] });
+    const good = await createRecord(w.caller('sales1'), { formId: id, values: { name: '好', phone: '13722221111' } });
+    const bad = await createRecord(w.caller('sales1'), { formId: id, values: { name: '坏', phone: '13722222222' } });
+    const row = await t.db.selectFrom('records').select('values').where('id', '=', bad.id).executeTakeFirstOrThrow();
+    const token = String(row.values.phone);
+    const damaged = token.slice(0, -2) + (token.endsWith('A') ? 'BB' : 'AA');
+    await t.db.updateTable('records').set({ values: JSON.stringify({ ...row.values, phone: damaged }) }).where('id', '=', bad.id).execute();
+
+    const off = clone(customerForm);
+    delete off.properties.phone['x-encrypted'];
+    await saveFormDraft(w.caller('admin'), { formId: id, draft: off });
+    await publishForm(w.caller('admin'), { formId: id, confirmDecrypt: ['phone'] });
+    await runDueJobs();
+    expect((await t.db.selectFrom('forms').select('unsealing').where('id', '=', id).executeTakeFirstOrThrow()).unsealing).toEqual(['phone']);
+    expect((await getRecord(w.caller('sales1'), { formId: id, recordId: good.id })).values.phone).toBe('13722221111');
+    const read = await getRecord(w.caller('sales1'), { formId: id, recordId: bad.id });
+    expect(read.unreadable).toEqual(['phone']);
+    expect(JSON.stringify(read)).not.toContain(damaged);
+    // Replacing the value clears it; the next publish's job finds nothing left and takes the field off the list.
+    await updateRecord(w.caller('sales1'), { formId: id, recordId: bad.id, version: read.version, values: { phone: '13722223333' } });
+    await saveFormDraft(w.caller('admin'), { formId: id, draft: { ...off, description: 'again' } });
+    await publishForm(w.caller('admin'), { formId: id, confirmDecrypt: ['phone'] });
+    await runDueJobs();
+    expect((await t.db.selectFrom('forms').select('unsealing').where('id', '=', id).executeTakeFirstOrThrow()).unsealing).toEqual([]);
   });
 });
 

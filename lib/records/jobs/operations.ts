@@ -187,6 +187,15 @@ interface FieldsChange {
   action: string;
 }
 
+/**
+ * Serialises a form's publishes with the batches of its seal and unseal jobs. An advisory lock,
+ * not the form's row: record writes lock that row (their records_version trigger) after their
+ * records, a batch locks records after this; the row would make the two wait on each other.
+ */
+export async function formFieldsLock(ctx: OperationContext, formId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext('formwarden:form-fields'), hashtext(${formId}))`.execute(ctx.db);
+}
+
 const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
 
 /**
@@ -197,6 +206,12 @@ const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a,
  */
 async function fieldsBatch(ctx: OperationContext, input: { jobId: string; lease: string }, change: FieldsChange): Promise<BatchResult> {
   systemOnly(ctx);
+  // One at a time with the form's publishes (formFieldsLock), taken before the job's row.
+  // Threat: a publish that turns the field back between this batch's read of the definition and
+  // its commit, counting the stored values before the batch changed them (plain text left under
+  // an encrypted field with no job to seal it, or the reverse).
+  const formId = (await ctx.db.selectFrom('jobs').select(sql<string>`params->>'formId'`.as('formId')).where('id', '=', input.jobId).executeTakeFirst())?.formId;
+  if (formId) await formFieldsLock(ctx, formId);
   const job = await leasedJob(ctx.db, input.jobId, input.lease);
   const params = job.params as unknown as SealParams;
   const cp: FieldsCheckpoint = { after: null, pass: 1, sealed: 0, unreadable: 0, ...((job.checkpoint as Partial<FieldsCheckpoint> | null) ?? {}) };
@@ -262,7 +277,11 @@ export const unsealRecordsBatch = defineOperation({
       batch: (c, crypto, form, after, limit) => openSealedBatch(c.db, crypto, form, after, limit),
       left: async (c, formId, keys) => sum(await countSealedValues(c.db, formId, keys)),
       finish: async (c, formId, keys) => {
-        await sql`update forms set unsealing = array(select k from unnest(unsealing) k where k <> all(${keys}::text[])) where id = ${formId}::uuid`.execute(c.db);
+        // A field that still holds a value that does not open stays listed: readers keep
+        // reporting it as unreadable rather than showing the token as if it were text.
+        const left = await countSealedValues(c.db, formId, keys);
+        const done = keys.filter((k) => !left[k]);
+        await sql`update forms set unsealing = array(select k from unnest(unsealing) k where k <> all(${done}::text[])) where id = ${formId}::uuid`.execute(c.db);
       },
       action: 'fields.unseal',
     }),
