@@ -244,11 +244,20 @@ module.exports = {
       ['^lib/crypto/', '^lib/jobs/queue\\.ts$', RECORDS_PUBLIC, '^lib/db/', '^lib/audit/', '^lib/auth/(principal|credential)\\.ts$', '^lib/operation(-types)?\\.ts$', ...SERVER_BASE],
       "Key status, rotation and master-key re-wrapping: the keyring, the job queue, and stored values' counts through lib/records' public face.",
     ),
+    {
+      ...layer(
+        'audit-allowlist',
+        '^lib/audit/',
+        ['^lib/audit/', '^lib/db/', '^lib/crypto/', '^lib/secrets\\.ts$', ...SERVER_BASE],
+        'Append, seal, verify: the audit log sits below every use case.',
+      ),
+      from: { path: '^lib/audit/', pathNot: ['^lib/audit/operations\\.ts$', TESTS] },
+    },
     layer(
-      'audit-allowlist',
-      '^lib/audit/',
-      ['^lib/audit/', '^lib/db/', '^lib/crypto/', '^lib/secrets\\.ts$', ...SERVER_BASE],
-      'Append, seal, verify: the audit log sits below every use case.',
+      'audit-operations-allowlist',
+      '^lib/audit/operations\\.ts$',
+      ['^lib/audit/', '^lib/db/', '^lib/auth/(principal|credential)\\.ts$', '^lib/operation(-types)?\\.ts$', ...SERVER_BASE],
+      'Sealing, checkpoints and verification as operations: for the job runner, the command line and the admin pages.',
     ),
     layer(
       'auth-allowlist',

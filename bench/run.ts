@@ -46,6 +46,7 @@ import { rotateDataKey } from '@/lib/crypto/operations';
 import { listJobs } from '@/lib/jobs/operations';
 import { runDueJobs } from '@/lib/jobs/runner';
 import { publishForm, saveFormDraft } from '@/lib/forms/operations';
+import { sealAuditEvents, verifyAuditLog } from '@/lib/audit/operations';
 import { benchPhone, MASKED_KEYS, seedAdmin, seedBench, seedMaskedPair, type BenchUser, type BenchWorld, type MaskedPair } from './seed';
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 100_000);
@@ -87,6 +88,10 @@ interface TargetRow {
   result: string;
 }
 const targetRows: TargetRow[] = [];
+/** Issue 8: audit events in the sealer's bench, and its targets. */
+const AUDIT_EVENTS = Number(process.env.BENCH_AUDIT_EVENTS ?? 1_000_000);
+const AUDIT_TARGET = { sealPerSecond: 5000, verifySeconds: 10 };
+const auditRows: Record<string, string | number>[] = [];
 /** Issue 7: exact lookup on an encrypted field among 1,000,000 records on PostgreSQL. */
 const LOOKUP_TARGET = { p50Ms: 5, records: 1_000_000 };
 /** Issue 7: the list page with 4 encrypted + masked fields against the same page unencrypted. */
@@ -526,6 +531,62 @@ async function measureReseal(label: string, db: Database, w: BenchWorld) {
   console.log(`  ${label} / re-encryption: ${perSecond} records/s (${encryptedFields} encrypted fields each), list p99 ${ms(pct(during, 99))}`);
 }
 
+/**
+ * The audit chain (issue 8): AUDIT_EVENTS generated events (inserted by the raw database, as
+ * many requests would have), sealed by the sealer operation, then the whole chain verified;
+ * against the raw database reading the same events in the same order (what both must at
+ * least do: the rest is hashing and the chain's own inserts).
+ */
+async function measureAuditChain(label: string, rawDb: Database) {
+  const t0 = performance.now();
+  await sql`insert into audit_events (actor_label, ip, action, outcome, resource_type, resource_id, record_ids, fields, details)
+    select 'bench', '10.0.0.' || (g % 250), 'records.list', 'ok', 'form', 'f' || (g % 7),
+      jsonb_build_array(gen_random_uuid(), gen_random_uuid()), '["name","phone"]'::jsonb, jsonb_build_object('count', g % 20, 'page', 1)
+    from generate_series(1, ${AUDIT_EVENTS}) g`.execute(rawDb);
+  const inserted = (performance.now() - t0) / 1000;
+  const events = Number((await sql<{ n: string }>`select count(*) as n from audit_events`.execute(rawDb)).rows[0].n);
+  const rawRead = async () => {
+    const r0 = performance.now();
+    let after = sql``;
+    for (;;) {
+      const page = await sql<{ txid: string; id: string }>`select e.txid::text as txid, e.id::text as id, e.details, e.record_ids from audit_events e ${after} order by e.txid, e.id limit 20000`.execute(rawDb);
+      if (!page.rows.length) break;
+      const last = page.rows[page.rows.length - 1];
+      after = sql`where (e.txid, e.id) > (${last.txid}::xid8, ${last.id}::bigint)`;
+    }
+    return (performance.now() - r0) / 1000;
+  };
+  const raw = await rawRead();
+  const system = unsafeSystemCaller({ label: 'bench' });
+  const s0 = performance.now();
+  let sealed = 0;
+  for (;;) {
+    const r = await sealAuditEvents(system, { max: 1_000_000 });
+    sealed += r.sealed;
+    if (r.sealed === 0) break;
+  }
+  const sealSeconds = (performance.now() - s0) / 1000;
+  const v0 = performance.now();
+  const checked = await verifyAuditLog(system, {});
+  const verifySeconds = (performance.now() - v0) / 1000;
+  if (!checked.ok || checked.checked < events) throw new Error(`${label}: the audit chain does not verify after sealing (${JSON.stringify(checked.problem)})`);
+  const perSecond = Math.round(sealed / sealSeconds);
+  auditRows.push({
+    database: label,
+    events,
+    'raw insert s': inserted.toFixed(1),
+    'raw read in chain order s': raw.toFixed(1),
+    'seal s': sealSeconds.toFixed(1),
+    'sealed/s': perSecond,
+    'verify s': verifySeconds.toFixed(1),
+  });
+  targetRows.push(
+    { database: label, benchmark: `audit sealer throughput over ${events.toLocaleString('en')} events`, measured: `${perSecond.toLocaleString('en')} events/s (raw read of the same events ${raw.toFixed(1)} s)`, target: `≥ ${AUDIT_TARGET.sealPerSecond.toLocaleString('en')} events/s`, result: verdict(perSecond >= AUDIT_TARGET.sealPerSecond) },
+    { database: label, benchmark: `audit verify over ${checked.checked.toLocaleString('en')} events`, measured: `${verifySeconds.toFixed(1)} s`, target: `≤ ${AUDIT_TARGET.verifySeconds} s over 1,000,000 events`, result: checked.checked >= 1_000_000 ? verdict(verifySeconds <= AUDIT_TARGET.verifySeconds) : '— (fewer than 1,000,000 events)' },
+  );
+  console.log(`  ${label} / audit: sealed ${sealed} events in ${sealSeconds.toFixed(1)} s (${perSecond}/s); verify ${verifySeconds.toFixed(1)} s`);
+}
+
 async function postgresCases(serverUrl: string) {
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
@@ -556,6 +617,7 @@ async function postgresCases(serverUrl: string) {
         console.log(`Seeding PostgreSQL with the masked pair, 2 × ${MASKED_RECORDS} records…`);
         const m = await seedMaskedPair(setup, w, MASKED_RECORDS, console.log);
         await measureMasked('PostgreSQL', setup, w, m);
+        if (AUDIT_EVENTS > 0) await measureAuditChain('PostgreSQL', setup);
       } finally {
         await closeDb();
         await setup.destroy();
@@ -640,6 +702,8 @@ async function main() {
     `\nThe same list page (updatedAt desc, ${PAGE_SIZE} per page, up to ${MAX_PAGES} pages cycled, ${ITERATIONS} runs each, interleaved) on two forms that differ only in whether ${MASKED_KEYS.join(', ')} are encrypted; the caller (view all) sees all four masked on both:`,
   );
   console.table(maskedRows);
+  console.log(`\nThe audit chain (issue 8): ${AUDIT_EVENTS.toLocaleString('en')} generated events sealed by audit.seal, then verified by audit.verify; raw = the same events read in chain order:`);
+  console.table(auditRows);
   if (!lookupAtTargetSize) {
     targetRows.push({
       database: `PostgreSQL, ${LOOKUP_TARGET.records.toLocaleString('en')} records`,
@@ -650,9 +714,9 @@ async function main() {
     });
   }
   // Grouped by target, in measurement order within each.
-  const rank = (r: TargetRow) => ['blind-index', 'list page', 're-encryption'].findIndex((k) => r.benchmark.startsWith(k));
+  const rank = (r: TargetRow) => ['blind-index', 'list page', 're-encryption', 'audit'].findIndex((k) => r.benchmark.startsWith(k));
   targetRows.sort((a, b) => rank(a) - rank(b));
-  console.log('\nEncryption targets (issue 7):');
+  console.log('\nTargets (issue 7: encryption; issue 8: audit):');
   console.table(targetRows);
   console.log(`Total bench time ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }

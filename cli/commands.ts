@@ -11,6 +11,7 @@ import { createApiToken } from '@/lib/auth/operations';
 import { loadExample } from '@/lib/setup/operations';
 import type { SeedSummary } from '@/lib/examples/seed';
 import { keyStatus, rewrapDataKeys, rotateDataKey, rotateLookupKey } from '@/lib/crypto/operations';
+import { checkpointAudit, sealAuditEvents, verifyAuditLog, type AuditVerdict } from '@/lib/audit/operations';
 import { listJobs, type JobProgress } from '@/lib/jobs/operations';
 
 const system = () => unsafeSystemCaller({ label: 'cli', locale: 'en' });
@@ -144,4 +145,35 @@ export async function unsafeRewrapKeys(newKeyFile: string): Promise<{ versions: 
 
 export async function unsafeListJobs(limit = 20): Promise<JobProgress[]> {
   return listJobs(system(), { limit });
+}
+
+/** `fw audit verify`: seals what is committed, then recomputes the chain and checks every checkpoint. */
+export async function unsafeVerifyAudit(): Promise<{ verdict: AuditVerdict; text: string }> {
+  await sealAuditEvents(system(), {});
+  const verdict = await verifyAuditLog(system(), {});
+  const p = verdict.problem;
+  const where = !p
+    ? ''
+    : p.kind === 'changed'
+      ? `event ${p.eventId} (chain position ${p.position}) was changed, or moved: its content no longer gives its hash`
+      : p.kind === 'removed'
+        ? `event ${p.eventId} (chain position ${p.position}) was removed`
+        : p.kind === 'unchained'
+          ? `event ${p.eventId} lies inside the sealed range but is not in the chain: inserted behind the sealer's back`
+          : p.kind === 'rewritten'
+            ? `the chain was rewritten at or before position ${p.position}: it no longer matches the signed checkpoint ${p.checkpoint}`
+            : p.kind === 'truncated'
+              ? `the chain was cut: the signed checkpoint ${p.checkpoint} names position ${p.position}, beyond the chain's head`
+              : `checkpoint ${p.checkpoint} is not signed by this installation's audit signing key`;
+  const text = verdict.ok
+    ? `Audit log intact: ${verdict.checked} events in the chain, ${verdict.checkpoints} signed checkpoint(s) match.`
+    : `AUDIT LOG TAMPERED: ${where}. ${verdict.checked} events verified before it.`;
+  return { verdict, text };
+}
+
+/** `fw audit checkpoint`: seals, then signs the head now. */
+export async function unsafeCheckpointAudit(): Promise<string> {
+  const sealed = await sealAuditEvents(system(), {});
+  const c = await checkpointAudit(system(), {});
+  return c ? `Sealed ${sealed.sealed} event(s); checkpoint at position ${c.position} (${c.hash}).` : 'Nothing sealed yet.';
 }

@@ -10,7 +10,7 @@ import { isAppError } from '@/lib/errors';
 import { migrateToLatest } from '@/lib/db/migrate';
 import { reportBeforeExit, runDueJobs } from '@/lib/jobs/runner';
 import { env } from '@/lib/env';
-import { jobsTable, unsafeCreateUser, unsafeCreateToken, unsafeKeyStatusText, unsafeListJobs, unsafeRewrapKeys, unsafeRotateKey, unsafeRotateLookupKey, unsafeSeedExampleFromCli } from './commands';
+import { jobsTable, unsafeCreateUser, unsafeCreateToken, unsafeKeyStatusText, unsafeListJobs, unsafeRewrapKeys, unsafeRotateKey, unsafeRotateLookupKey, unsafeSeedExampleFromCli, unsafeVerifyAudit, unsafeCheckpointAudit } from './commands';
 
 const program = new Command();
 program
@@ -155,6 +155,24 @@ keys
       const n = await unsafeRewrapKeys(opts.newKeyFile);
       console.log(`Re-wrapped ${n.versions} data key version(s) and ${n.lookupVersions} blind-index key version(s). Restart every instance with FW_MASTER_KEY_FILE=${opts.newKeyFile} (or its content in FW_MASTER_KEY); the old master key opens nothing now.`);
     });
+  });
+
+const audit = program.command('audit').description('The audit log: tamper evidence');
+audit
+  .command('verify')
+  .description('Recompute the hash chain over every sealed event and check the signed checkpoints; names the first changed, removed or reordered event (exit code 3 when tampered)')
+  .action(async () => {
+    await withDatabase(async () => {
+      const { verdict, text } = await unsafeVerifyAudit();
+      console.log(text);
+      if (!verdict.ok) process.exitCode = 3;
+    });
+  });
+audit
+  .command('checkpoint')
+  .description('Seal the committed events and sign a checkpoint of the chain head now (the app does both by itself)')
+  .action(async () => {
+    await withDatabase(async () => console.log(await unsafeCheckpointAudit()));
   });
 
 const jobs = program.command('jobs').description('Background jobs');

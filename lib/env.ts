@@ -34,6 +34,10 @@ export interface Env {
   fieldCipher: 'aes-256-gcm' | 'sm4';
   /** FW_JOBS: whether this instance runs background jobs (`off` for a web-only instance). */
   runJobs: boolean;
+  /** FW_AUDIT_CHECKPOINT_DIR: where signed checkpoints of the audit chain are written, outside the database. */
+  auditCheckpointDir: string;
+  /** FW_AUDIT_SIGNING_KEY_FILE: the Ed25519 private key (PEM) that signs them, generated when missing. */
+  auditSigningKeyFile: string;
 }
 
 export class ConfigError extends Error {
@@ -94,6 +98,8 @@ function parseEnv(source: NodeJS.ProcessEnv): Env {
     masterKey: source.FW_MASTER_KEY?.trim() || undefined,
     masterKeyFile,
     runJobs: jobsRaw !== 'off',
+    auditCheckpointDir: path.resolve(/*turbopackIgnore: true*/ source.FW_AUDIT_CHECKPOINT_DIR?.trim() || path.join(dataDir, 'audit-checkpoints')),
+    auditSigningKeyFile: path.resolve(/*turbopackIgnore: true*/ source.FW_AUDIT_SIGNING_KEY_FILE?.trim() || path.join(dataDir, 'audit-signing-key.pem')),
     fieldCipher: fieldCipher!,
     databaseUrl,
     dataDir,

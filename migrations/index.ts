@@ -18,6 +18,7 @@ import * as sm4Tokens from './2026-12-02-0007-sm4-tokens';
 import * as blindIndexLookup from './2026-12-02-0008-blind-index-lookup';
 import * as decryptAndLookupRotation from './2026-12-03-0001-decrypt-and-lookup-rotation';
 import * as recordLookups from './2026-12-03-0002-record-lookups';
+import * as auditChain from './2026-12-03-0003-audit-chain';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-29-0001-initial': initial,
@@ -35,4 +36,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02-0008-blind-index-lookup': blindIndexLookup,
   '2026-12-03-0001-decrypt-and-lookup-rotation': decryptAndLookupRotation,
   '2026-12-03-0002-record-lookups': recordLookups,
+  '2026-12-03-0003-audit-chain': auditChain,
 };

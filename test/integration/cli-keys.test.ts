@@ -71,5 +71,10 @@ describe(`fw keys (${process.env.FW_TEST_DB ?? 'pglite'})`, () => {
     expect(rewrapped.out).toContain('Re-wrapped 2 data key version(s) and 2 blind-index key version(s)');
     expect(fw(['keys', 'status'], { FW_MASTER_KEY_FILE: next }).out).toContain('opens every data key');
     expect(fw(['keys', 'status']).out).toContain('WRONG: it does not open the data keys of this database');
+
+    // The audit log of all this: sealed and checked by the command line.
+    const audited = fw(['audit', 'verify'], { FW_MASTER_KEY_FILE: next, FW_AUDIT_CHECKPOINT_DIR: path.join(dir, 'checkpoints'), FW_AUDIT_SIGNING_KEY_FILE: path.join(dir, 'audit-key.pem') });
+    expect(audited.code).toBe(0);
+    expect(audited.out).toMatch(/^Audit log intact: \d+ events in the chain, 0 signed checkpoint\(s\) match\.$/m);
   }, 300_000);
 });
