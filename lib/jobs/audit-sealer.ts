@@ -1,8 +1,8 @@
 /**
  * The audit sealer's loop, one per instance (started with the app beside the job runner):
  * every 2 s it seals what has been committed (only one instance at a time gets the sealer's
- * lock; the others find it taken and wait for the next turn), and every minute it signs a
- * checkpoint of the chain's head. lib/audit/chain.ts has the why.
+ * lock; the others find it taken and wait for the next turn), and every minute, when
+ * the chain has grown, it signs a checkpoint of its head. lib/audit/chain.ts has the why.
  */
 import 'server-only';
 import { unsafeSystemCaller } from '@/lib/auth/system-caller';
@@ -19,13 +19,16 @@ export function startAuditSealer(options: { sealEveryMs?: number; checkpointEver
   const checkpointEvery = options.checkpointEveryMs ?? 60_000;
   let stopped = false;
   let lastCheckpoint = 0;
+  // Sealed since the last checkpoint: an idle chain gets no new file every minute.
+  let sinceCheckpoint = 0;
   let sleeping: (() => void) | undefined;
   const loop = (async () => {
     while (!stopped) {
       try {
-        await sealAuditEvents(caller, {});
-        if (Date.now() - lastCheckpoint >= checkpointEvery) {
+        sinceCheckpoint += (await sealAuditEvents(caller, {})).sealed;
+        if (sinceCheckpoint > 0 && Date.now() - lastCheckpoint >= checkpointEvery) {
           lastCheckpoint = Date.now();
+          sinceCheckpoint = 0;
           await checkpointAudit(caller, {});
         }
       } catch (e) {
